@@ -1,0 +1,3 @@
+from xiaoneng.cli import main
+
+main()

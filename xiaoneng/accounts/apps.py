@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+from xiaoneng.core.nav import NavEntry
+
+
+class AccountsConfig(AppConfig):
+    name = "xiaoneng.accounts"
+    verbose_name = "用户与角色"
+    nav = [
+        NavEntry(
+            "人员", "accounts:user_list", order=95, roles=frozenset({"unit_admin", "supervisor"})
+        )
+    ]

@@ -1,0 +1,120 @@
+"""People and their roles. A user belongs to one unit and holds one or more roles."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core.models import BaseModel, ScopedQuerySet
+
+
+class RoleCode(models.TextChoices):
+    SUPERVISOR = "supervisor", _("效能办/督查室")
+    UNIT_ADMIN = "unit_admin", _("单位管理员")
+    HANDLER = "handler", _("承办人")
+    LEADER = "leader", _("领导干部")
+    REPORTER = "reporter", _("项目填报员")
+    VIEWER = "viewer", _("查看人员")
+    RESIDENT = "resident", _("居民")
+
+
+# Roles that see staff data of their unit's subtree; a resident alone sees none.
+STAFF_ROLES = frozenset(RoleCode.values) - {RoleCode.RESIDENT}
+
+
+def parse_role(text: str) -> str | None:
+    """A role from its code or its Chinese name (效能办, 督查室, 承办人 …)."""
+    value = text.strip()
+    for code, label in RoleCode.choices:
+        if value == code or value == str(label) or value in str(label).split("/"):
+            return code
+    return None
+
+
+class Role(models.Model):
+    code = models.CharField(_("代码"), max_length=20, unique=True, choices=RoleCode.choices)
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
+
+
+class AliveUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllUserManager(UserManager.from_queryset(ScopedQuerySet)):
+    pass
+
+
+class User(AbstractUser, BaseModel):
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    party_branch = models.ForeignKey(
+        "units.PartyBranch",
+        verbose_name=_("所在党支部"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+
+    objects = AliveUserManager()
+    all_objects = AllUserManager()
+
+    audit_exclude = ("created_at", "updated_at", "last_login")
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        base_manager_name = "all_objects"
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @cached_property
+    def role_codes(self) -> frozenset[str]:
+        return frozenset(self.roles.values_list("code", flat=True))
+
+    def has_role(self, *codes: str) -> bool:
+        return bool(self.role_codes.intersection(codes))
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Cadres with any role but resident see staff data within their unit's subtree."""
+        return self.unit_id is not None and bool(self.role_codes & STAFF_ROLES)
+
+    def role_labels(self) -> list[str]:
+        return [str(RoleCode(c).label) for c in RoleCode.values if c in self.role_codes]
+
+    @classmethod
+    def scope_q(cls, user):
+        if not user.is_staff_member:
+            return Q(pk=user.pk)
+        return Q(unit__path__startswith=user.unit.path) | Q(pk=user.pk)
+
+    def delete(self, using=None, keep_parents=False, *, comment: str = ""):
+        self.is_active = False
+        return super().delete(using, keep_parents, comment=comment)
+
+    def restore(self, *, comment: str = "") -> None:
+        self.is_active = True
+        super().restore(comment=comment)

@@ -1,0 +1,19 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from xiaoneng.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_form, name="user_create"),
+    path("users/import/", views.user_import, name="user_import"),
+    path("users/import/template.xlsx", views.user_import_template, name="user_import_template"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.user_form, name="user_edit"),
+    path("users/<int:pk>/reset-password/", views.user_reset_password, name="user_reset_password"),
+    path("users/<int:pk>/delete/", views.user_delete, name="user_delete"),
+]

@@ -1,0 +1,18 @@
+"""API building blocks shared by every module."""
+
+from rest_framework import permissions
+
+
+class IsStaffMember(permissions.BasePermission):
+    """Authenticated cadres with a unit and a staff role. Residents use the community API only."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_staff_member)
+
+
+class ScopedViewSetMixin:
+    """Every API queryset passes through the model's scope gate."""
+
+    def get_queryset(self):
+        return self.queryset.all().visible_to(self.request.user)

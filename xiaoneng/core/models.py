@@ -1,0 +1,143 @@
+"""What every model of the project shares: the change log, soft delete and the scope gate."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeLog(models.Model):
+    """One row per change of any object: who, when, in which request, before and after."""
+
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user_name = models.CharField(_("操作人姓名"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("请求编号"), null=True, blank=True, db_index=True)
+    action = models.CharField(_("操作"), max_length=40)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField(_("对象编号"))
+    object_repr = models.CharField(_("对象"), max_length=200)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ["-time", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "time"])]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionDenied("变更记录只读，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("变更记录只读，不能删除。")
+
+    def changed_fields(self) -> list[tuple[str, object, object]]:
+        before, after = self.before or {}, self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The one gate every view, API endpoint and export fetches data through.
+
+    A model says who may see a row by defining `scope_q(cls, user)`, returning a
+    Q object (or None for "nothing"); `visible_to(user)` applies it.
+    """
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        q = self.model.scope_q(user)
+        if q is None:
+            return self.none()
+        return self.filter(q)
+
+    def delete(self):
+        """Soft-delete each row, so that each is audited. Nothing is hard-deleted."""
+        count = 0
+        for obj in self:
+            obj.delete()
+            count += 1
+        return count, {self.model._meta.label: count}
+
+
+class AliveManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """The default manager: rows that are not soft-deleted."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllManager(models.Manager.from_queryset(ScopedQuerySet)):
+    """Every row, soft-deleted ones included (for restore and history)."""
+
+
+class BaseModel(models.Model):
+    """Audited on every save, soft-deleted, scope-gated."""
+
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, editable=False)
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True, editable=False)
+
+    objects = AliveManager()
+    all_objects = AllManager()
+
+    # Fields left out of the audit snapshot (noise, or secrets).
+    audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    @classmethod
+    def scope_q(cls, user):
+        raise NotImplementedError(f"{cls.__name__} must define scope_q(user)")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._audit_snapshot = instance.audit_snapshot()
+        return instance
+
+    def audit_snapshot(self) -> dict:
+        from xiaoneng.core.audit import snapshot
+
+        return snapshot(self)
+
+    def delete(self, using=None, keep_parents=False, *, comment: str = ""):
+        if self.deleted_at is not None:
+            return 0, {}
+        self.deleted_at = timezone.now()
+        self._audit_action = "delete"
+        self._audit_comment = comment
+        self.save()
+        return 1, {self._meta.label: 1}
+
+    def restore(self, *, comment: str = "") -> None:
+        if self.deleted_at is None:
+            return
+        self.deleted_at = None
+        self._audit_action = "restore"
+        self._audit_comment = comment
+        self.save()
+
+    def ensure_visible_to(self, user) -> None:
+        """Writes re-check scope inside their transaction: raise if the row left the user's reach."""
+        if not type(self).all_objects.visible_to(user).filter(pk=self.pk).exists():
+            raise PermissionDenied(_("无权操作该对象。"))

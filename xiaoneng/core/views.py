@@ -1,0 +1,85 @@
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core.models import BaseModel
+from xiaoneng.core.nav import entries_for
+
+RESTORERS = ("unit_admin", "supervisor")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    panels = [
+        template
+        for config in apps.get_app_configs()
+        for template in getattr(config, "home_panels", ())
+    ]
+    return render(
+        request,
+        "core/home.html",
+        {
+            "modules": entries_for(request.user),
+            "panels": panels if request.user.is_staff_member else [],
+        },
+    )
+
+
+def _restorable_models():
+    return [m for m in apps.get_models() if issubclass(m, BaseModel)]
+
+
+@login_required
+def trash(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(*RESTORERS):
+        raise PermissionDenied
+    groups = []
+    for model in _restorable_models():
+        rows = list(
+            model.all_objects.visible_to(request.user)
+            .filter(deleted_at__isnull=False)
+            .order_by("-deleted_at")[:100]
+        )
+        if rows:
+            groups.append(
+                {"label": model._meta.label_lower, "name": model._meta.verbose_name, "rows": rows}
+            )
+    return render(request, "core/trash.html", {"groups": groups})
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    if not request.user.has_role(*RESTORERS):
+        raise PermissionDenied
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not issubclass(model, BaseModel):
+        raise Http404
+    with transaction.atomic():
+        obj = (
+            model.all_objects.visible_to(request.user)
+            .filter(pk=pk, deleted_at__isnull=False)
+            .select_for_update()
+            .first()
+        )
+        if obj is None:
+            raise Http404
+        obj.restore(comment=request.POST.get("comment", ""))
+    messages.success(request, _("已恢复：%s") % obj)
+    return redirect("core:trash")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"ok": True})

@@ -1,0 +1,191 @@
+"""Excel ledgers (台账): reading uploaded sheets and writing exports.
+
+Every import in the project reads through `read_sheet()`, which maps Chinese
+headers to field names in any order, and reports problems as `CellError`s that
+name the sheet, the row as Excel numbers it, the column and the reason. An
+import collects all errors first and writes nothing if there is any.
+"""
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    row: int  # as Excel shows it (the header is row 1)
+    column: str  # the header text
+    message: str
+    value: Any = None
+
+    def __str__(self) -> str:
+        where = _("工作表“%(sheet)s”第 %(row)s 行") % {"sheet": self.sheet, "row": self.row}
+        if self.column:
+            where += _("“%(column)s”列") % {"column": self.column}
+        shown = ""
+        if self.value not in (None, ""):
+            shown = _("（值：%(value)s）") % {"value": self.value}
+        return f"{where}{shown}：{self.message}"
+
+
+class ImportFailed(Exception):
+    """Raised with every error found; the import wrote nothing."""
+
+    def __init__(self, errors: list[CellError], warnings: list[str] | None = None):
+        self.errors = errors
+        self.warnings = warnings or []
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+@dataclass
+class Sheet:
+    name: str
+    # field name -> header text as found in the file
+    headers: dict[str, str]
+    rows: list[tuple[int, dict[str, Any]]]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _open(source: str | Path | IO[bytes] | bytes):
+    from python_calamine import CalamineWorkbook
+
+    if isinstance(source, bytes):
+        return CalamineWorkbook.from_filelike(io.BytesIO(source))
+    if isinstance(source, str | Path):
+        return CalamineWorkbook.from_path(str(source))
+    return CalamineWorkbook.from_filelike(source)
+
+
+def _clean_header(text: Any) -> str:
+    return (
+        str(text or "")
+        .strip()
+        .replace("\n", "")
+        .replace(" ", "")
+        .replace("（", "(")
+        .replace("）", ")")
+    )
+
+
+def read_sheet(
+    source,
+    columns: dict[str, Iterable[str]],
+    *,
+    required: Iterable[str] = (),
+    sheet: str | int = 0,
+    file_label: str = "",
+) -> Sheet:
+    """Read one sheet whose first row is headers.
+
+    `columns` maps a field name to the header texts it may appear under.
+    Unknown columns are ignored with a warning; a missing required column is an error.
+    Blank rows are skipped. Each row comes back as (excel_row_number, {field: value}).
+    """
+    try:
+        book = _open(source)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise ImportFailed(
+            [CellError(file_label or "?", 0, "", _("无法读取该文件，请上传 .xlsx 文件：%s") % exc)]
+        ) from exc
+    names = book.sheet_names
+    if not names:
+        raise ImportFailed([CellError(file_label or "?", 0, "", _("文件中没有工作表"))])
+    sheet_name = names[sheet] if isinstance(sheet, int) else sheet
+    data = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    if not data:
+        raise ImportFailed([CellError(sheet_name, 1, "", _("工作表是空的，第 1 行应为表头"))])
+
+    lookup = {}
+    for fname, aliases in columns.items():
+        for alias in aliases:
+            lookup[_clean_header(alias)] = fname
+    position: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    warnings = []
+    for idx, raw in enumerate(data[0]):
+        text = _clean_header(raw)
+        if not text:
+            continue
+        fname = lookup.get(text)
+        if fname is None:
+            warnings.append(_("已忽略未知列“%s”") % str(raw).strip())
+        elif fname in position:
+            raise ImportFailed([CellError(sheet_name, 1, str(raw), _("该列重复出现"))])
+        else:
+            position[fname] = idx
+            headers[fname] = str(raw).strip()
+    missing = [f for f in required if f not in position]
+    if missing:
+        wanted = "、".join(next(iter(columns[f])) for f in missing)
+        raise ImportFailed([CellError(sheet_name, 1, "", _("缺少必需的列：%s") % wanted)])
+
+    rows = []
+    for offset, raw_row in enumerate(data[1:], start=2):
+        values = {}
+        for fname, idx in position.items():
+            value = raw_row[idx] if idx < len(raw_row) else None
+            if isinstance(value, str):
+                value = value.strip()
+            values[fname] = None if value == "" else value
+        if all(v is None for v in values.values()):
+            continue
+        rows.append((offset, values))
+    return Sheet(name=sheet_name, headers=headers, rows=rows, warnings=warnings)
+
+
+def iter_chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_xlsx(
+    headers: list[str],
+    rows: Iterable[Iterable[Any]],
+    *,
+    sheet: str = "Sheet1",
+    widths: list[int] | None = None,
+    notes: dict[int, str] | None = None,
+) -> bytes:
+    """A plain .xlsx with a bold frozen header row; rows are streamed (constant memory)."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer, {"constant_memory": True, "in_memory": True, "default_date_format": "yyyy-mm-dd"}
+    )
+    ws = book.add_worksheet(sheet[:31])
+    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    for col, text in enumerate(headers):
+        ws.write_string(0, col, text, bold)
+        ws.set_column(col, col, (widths[col] if widths else max(10, len(text) * 2 + 2)))
+        if notes and col in notes:
+            ws.write_comment(0, col, notes[col])
+    ws.freeze_panes(1, 0)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                value = value.replace(tzinfo=None)
+            ws.write(r, c, value if not hasattr(value, "as_tuple") else float(value))
+    book.close()
+    return buffer.getvalue()
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(content: bytes, filename: str):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

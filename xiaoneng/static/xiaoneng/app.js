@@ -1,0 +1,29 @@
+// Small behaviours of the UI shell. No inline script anywhere: the CSP forbids it.
+(function () {
+  "use strict";
+  function ready(fn) {
+    if (document.readyState !== "loading") fn();
+    else document.addEventListener("DOMContentLoaded", fn);
+  }
+  ready(function () {
+    var toggle = document.querySelector(".nav-toggle");
+    var nav = document.getElementById("site-nav");
+    if (toggle && nav) {
+      toggle.addEventListener("click", function () {
+        var open = nav.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    // <form data-confirm="…">: ask before a consequential action.
+    document.addEventListener("submit", function (event) {
+      var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+      if (message && !window.confirm(message)) event.preventDefault();
+    });
+    // <select data-autosubmit>: submit its form on change (filters).
+    document.addEventListener("change", function (event) {
+      if (event.target.matches && event.target.matches("[data-autosubmit]")) {
+        event.target.form.requestSubmit();
+      }
+    });
+  });
+})();

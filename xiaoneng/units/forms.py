@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.units.models import Unit
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "short_name", "level", "kind", "parent", "sort"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.filter(path__startswith=user.unit.path)
+        self.fields["parent"].required = True
+        self.fields["parent"].label = _("上级单位")
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称或编码"), required=False)

@@ -1,0 +1,136 @@
+"""Actions on units. Each runs in one transaction, re-checks scope and is audited."""
+
+import csv
+from decimal import Decimal
+from importlib import resources
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xiaoneng.units.models import LEVEL_ORDER, Kind, Level, Unit
+
+UNIT_ADMIN_ROLES = ("unit_admin", "supervisor")
+
+
+def _check_manager(actor, parent: Unit | None) -> None:
+    if actor is None:  # the system (commands, demo loader)
+        return
+    if not actor.has_role(*UNIT_ADMIN_ROLES):
+        raise PermissionDenied(_("只有单位管理员或效能办可以维护单位。"))
+    if parent is None or not parent.is_within(actor.unit):
+        raise PermissionDenied(_("只能在本单位之下维护单位。"))
+
+
+def validate_level(level: str, parent: Unit | None, kind: str) -> None:
+    if parent is None:
+        if level != Level.PROVINCE:
+            raise ValidationError({"parent": _("只有省级单位可以没有上级单位。")})
+        return
+    if kind == Kind.DEPARTMENT or kind in {Kind.PARTY_COMMITTEE, Kind.CONGRESS, Kind.CPPCC}:
+        # Departments and organs sit at their parent's level (省直部门、县直部门).
+        if LEVEL_ORDER.index(level) < LEVEL_ORDER.index(parent.level):
+            raise ValidationError({"level": _("部门的层级不能高于上级单位。")})
+        return
+    if (
+        LEVEL_ORDER.index(level) <= LEVEL_ORDER.index(parent.level)
+        and parent.kind != Kind.DEPARTMENT
+    ):
+        raise ValidationError({"level": _("下级单位的层级必须低于上级单位。")})
+
+
+@transaction.atomic
+def create_unit(
+    *,
+    actor,
+    code: str,
+    name: str,
+    level: str,
+    kind: str,
+    parent: Unit | None,
+    short_name: str = "",
+    sort: int = 0,
+) -> Unit:
+    _check_manager(actor, parent)
+    if "/" in code:
+        raise ValidationError({"code": _("单位编码不能含“/”。")})
+    validate_level(level, parent, kind)
+    unit = Unit(
+        code=code,
+        name=name,
+        level=level,
+        kind=kind,
+        parent=parent,
+        short_name=short_name,
+        sort=sort,
+    )
+    unit.full_clean()
+    unit.save()
+    if actor is not None:
+        unit.ensure_visible_to(actor)
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: Unit, *, actor, **changes) -> Unit:
+    _check_manager(actor, unit.parent)
+    for field, value in changes.items():
+        setattr(unit, field, value)
+    if unit.parent_id and unit.parent.is_within(unit):
+        raise ValidationError({"parent": _("不能把单位移到它自己的下级之下。")})
+    validate_level(unit.level, unit.parent, unit.kind)
+    unit.full_clean()
+    unit.save()
+    if actor is not None:
+        _check_manager(actor, unit.parent)
+        unit.ensure_visible_to(actor)
+    return unit
+
+
+@transaction.atomic
+def delete_unit(unit: Unit, *, actor, comment: str = "") -> None:
+    _check_manager(actor, unit.parent)
+    if unit.children.exists():
+        raise ValidationError(_("该单位还有下级单位，不能删除。"))
+    if unit.members.exists():
+        raise ValidationError(_("该单位还有人员，不能删除。"))
+    unit.delete(comment=comment)
+
+
+def load_divisions() -> dict[str, Unit]:
+    """Yunnan's province, 16 prefectures and 129 counties, from the reference CSV. Idempotent."""
+    by_code: dict[str, Unit] = {
+        u.code: u
+        for u in Unit.all_objects.filter(level__in=[Level.PROVINCE, Level.PREFECTURE, Level.COUNTY])
+    }
+    text = (
+        resources.files("xiaoneng.units").joinpath("data/yunnan_divisions.csv").read_text("utf-8")
+    )
+    for row in csv.DictReader(text.splitlines()):
+        parent = by_code.get(row["parent"]) if row["parent"] else None
+        values = {
+            "name": row["name"],
+            "level": row["level"],
+            "kind": Kind.GOVERNMENT,
+            "parent": parent,
+            "former_name": row["former_name"],
+            "lon": Decimal(row["lon"]) if row["lon"] else None,
+            "lat": Decimal(row["lat"]) if row["lat"] else None,
+        }
+        unit = by_code.get(row["adcode"])
+        if unit is None:
+            unit = Unit(code=row["adcode"], **values)
+            unit.save()
+        else:
+            changed = False
+            for key, value in values.items():
+                if getattr(unit, key) != value:
+                    setattr(unit, key, value)
+                    changed = True
+            if unit.deleted_at is not None:
+                unit.deleted_at = None
+                changed = True
+            if changed:
+                unit.save()
+        by_code[unit.code] = unit
+    return by_code

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from xiaoneng.accounts.api import MeView, ObtainTokenView
+
+api_patterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("xiaoneng.units.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("xiaoneng.core.urls")),
+    path("accounts/", include("xiaoneng.accounts.urls")),
+    path("units/", include("xiaoneng.units.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include(api_patterns)),
+]
