@@ -5,12 +5,18 @@
 - `handler_b`: a handler in county B (五华区), the outsider for county A's data.
 """
 
+import os
+
 import pytest
 
 from xiaoneng.accounts.models import Role, User
 from xiaoneng.units.models import Kind, Level, Unit
 
 PASSWORD = "Test-pass-2026"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def make_unit(code, name, level, parent=None, kind=Kind.GOVERNMENT) -> Unit:
@@ -81,5 +87,35 @@ def client_for(client):
         c = Client()
         c.force_login(user)
         return c
+
+    return _login
+
+
+# --- Browser tests (Playwright driving Debian's chromium) -------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """pytest-playwright launches Debian's chromium: `npx playwright install` cannot download here."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def logged_in_page(page, live_server):
+    """logged_in_page(user) → a Playwright page logged in through the real login form."""
+
+    def _login(user):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill(user.username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
 
     return _login

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "xiaoneng.core",
     "xiaoneng.units",
     "xiaoneng.accounts",
+    "xiaoneng.notifications",
+    "xiaoneng.supervision",
+    "xiaoneng.projects",
 ]
 
 MIDDLEWARE = [

@@ -9,12 +9,18 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("xiaoneng.units.api_urls")),
+    path("", include("xiaoneng.notifications.api_urls")),
+    path("", include("xiaoneng.supervision.api_urls")),
+    path("", include("xiaoneng.projects.api_urls")),
 ]
 
 urlpatterns = [
     path("", include("xiaoneng.core.urls")),
     path("accounts/", include("xiaoneng.accounts.urls")),
     path("units/", include("xiaoneng.units.urls")),
+    path("inbox/", include("xiaoneng.notifications.urls")),
+    path("supervision/", include("xiaoneng.supervision.urls")),
+    path("projects/", include("xiaoneng.projects.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_patterns)),
 ]
