@@ -29,7 +29,7 @@ def make_user(username, unit, *roles, name="") -> User:
     user = User(username=username, unit=unit, name=name or username)
     user.set_password(PASSWORD)
     user.save()
-    user.roles.set(Role.objects.filter(code__in=roles))
+    user.roles.set(Role.for_codes(roles))
     return user
 
 
@@ -95,8 +95,13 @@ def client_for(client):
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 
 

@@ -21,7 +21,7 @@ DEMO_USERS = [
 def load(ctx: dict) -> None:
     units = ctx["units"]
     branches = ctx["branches"]
-    roles = {r.code: r for r in Role.objects.all()}
+    roles = {r.code: r for r in Role.for_codes([c for u in DEMO_USERS for c in u[3]])}
     accounts = []
     for username, name, unit_code, role_codes, branch_code, description in DEMO_USERS:
         user = User.all_objects.filter(username=username).first()

@@ -44,6 +44,14 @@ class Role(models.Model):
     def __str__(self) -> str:
         return self.get_code_display()
 
+    @classmethod
+    def for_codes(cls, codes) -> list["Role"]:
+        """The Role rows for these codes, created if missing (the seed migration made them,
+        but a flushed test database has none)."""
+        codes = [c for c in codes if c in RoleCode.values]
+        cls.objects.bulk_create([cls(code=c) for c in codes], ignore_conflicts=True)
+        return list(cls.objects.filter(code__in=codes))
+
 
 class AliveUserManager(UserManager.from_queryset(ScopedQuerySet)):
     def get_queryset(self):

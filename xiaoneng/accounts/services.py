@@ -34,7 +34,7 @@ def _roles(codes) -> list[Role]:
         raise ValidationError({"roles": _("未知角色：%s") % "、".join(unknown)})
     if not codes:
         raise ValidationError({"roles": _("至少需要一个角色。")})
-    return list(Role.objects.filter(code__in=codes))
+    return Role.for_codes(codes)
 
 
 @transaction.atomic
