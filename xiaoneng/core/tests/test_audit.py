@@ -1,0 +1,98 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from xiaoneng.core.audit import history_for
+from xiaoneng.core.context import acting_as
+from xiaoneng.core.models import ChangeLog
+from xiaoneng.units.models import Level, Unit
+from xiaoneng.units.services import create_unit
+
+
+def entries(obj):
+    return list(history_for(obj).order_by("id"))
+
+
+def test_it_records_create_update_delete_and_restore_with_the_actor(county_a, admin_a):
+    with acting_as(admin_a):
+        unit = create_unit(
+            actor=admin_a,
+            code="530112001",
+            name="碧鸡街道",
+            level=Level.TOWNSHIP,
+            kind="street",
+            parent=county_a,
+        )
+        unit.short_name = "碧鸡"
+        unit.save()
+        unit.delete(comment="并入其他街道")
+        unit.restore()
+    log = entries(unit)
+    assert [e.action for e in log] == ["create", "update", "delete", "restore"]
+    assert {e.user_id for e in log} == {admin_a.pk}
+    assert {e.user_name for e in log} == {"孙管理"}
+    create, update, delete, restore = log
+    assert create.before is None and create.after["name"] == "碧鸡街道"
+    assert create.after["path"].endswith(f"{unit.pk}/")
+    assert update.changed_fields() == [("short_name", "", "碧鸡")]
+    assert delete.comment == "并入其他街道" and delete.after["deleted_at"] is not None
+    assert restore.after["deleted_at"] is None
+
+
+def test_a_save_without_changes_writes_no_row(county_a):
+    before = ChangeLog.objects.count()
+    Unit.objects.get(pk=county_a.pk).save()
+    assert ChangeLog.objects.count() == before
+
+
+def test_nothing_is_hard_deleted(county_a, county_b):
+    Unit.objects.filter(pk__in=[county_a.pk, county_b.pk]).delete()
+    assert not Unit.objects.filter(pk=county_a.pk).exists()
+    assert Unit.all_objects.filter(pk=county_a.pk, deleted_at__isnull=False).exists()
+    assert history_for(county_b).filter(action="delete").exists()
+
+
+def test_the_log_is_read_only(county_a):
+    entry = history_for(county_a).first()
+    entry.comment = "改写历史"
+    with pytest.raises(PermissionDenied):
+        entry.save()
+    with pytest.raises(PermissionDenied):
+        entry.delete()
+
+
+def test_web_changes_carry_the_user_and_request_id(client_for, admin_a, county_a):
+    response = client_for(admin_a).post(
+        "/units/new/",
+        {
+            "code": "530112002",
+            "name": "金碧街道",
+            "short_name": "",
+            "level": "township",
+            "kind": "street",
+            "parent": county_a.pk,
+            "sort": 0,
+        },
+    )
+    assert response.status_code == 302
+    unit = Unit.objects.get(code="530112002")
+    entry = history_for(unit).get(action="create")
+    assert entry.user == admin_a
+    assert str(entry.request_id) == response["X-Request-ID"]
+
+
+def test_the_object_page_shows_its_history(client_for, admin_a, county_a):
+    county_a.short_name = "西山"
+    county_a.save()
+    page = client_for(admin_a).get(f"/units/{county_a.pk}/")
+    assert "变更记录" in page.content.decode()
+    assert "short_name" in page.content.decode()
+
+
+def test_passwords_never_reach_the_log(handler_a):
+    handler_a.set_password("Another-pass-2026")
+    handler_a.save()
+    entry = history_for(handler_a).filter(action="update").order_by("id").last()
+    assert entry.before["password"].startswith("••••••")
+    assert entry.after["password"].startswith("••••••")
+    assert entry.before["password"] != entry.after["password"]  # the change itself is on record
+    assert "argon2" not in str(entry.before) + str(entry.after)

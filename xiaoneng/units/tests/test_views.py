@@ -1,0 +1,67 @@
+from xiaoneng.units.models import Unit
+
+
+def form(parent, **extra):
+    return {
+        "code": "530112010",
+        "name": "团结街道",
+        "short_name": "",
+        "level": "township",
+        "kind": "street",
+        "parent": parent.pk,
+        "sort": 0,
+        **extra,
+    }
+
+
+def test_an_admin_adds_edits_and_deletes_a_unit_below(client_for, admin_a, county_a):
+    client = client_for(admin_a)
+    assert client.post("/units/new/", form(county_a)).status_code == 302
+    unit = Unit.objects.get(code="530112010")
+    assert unit.parent == county_a and unit.path == f"{county_a.path}{unit.pk}/"
+    response = client.post(f"/units/{unit.pk}/edit/", form(county_a, short_name="团结"))
+    assert response.status_code == 302
+    unit.refresh_from_db()
+    assert unit.short_name == "团结"
+    assert client.post(f"/units/{unit.pk}/delete/").status_code == 302
+    assert not Unit.objects.filter(pk=unit.pk).exists()
+
+
+def test_a_wrong_level_is_refused_with_a_message(client_for, admin_a, county_a):
+    response = client_for(admin_a).post("/units/new/", form(county_a, level="prefecture"))
+    assert response.status_code == 200
+    assert "下级单位的层级必须低于上级单位" in response.content.decode()
+    assert not Unit.objects.filter(code="530112010").exists()
+
+
+def test_a_handler_cannot_add_units(client_for, handler_a, county_a):
+    assert client_for(handler_a).post("/units/new/", form(county_a)).status_code == 403
+    assert not Unit.objects.filter(code="530112010").exists()
+
+
+def test_an_admin_cannot_put_a_unit_under_a_sibling(client_for, admin_a, county_a, county_b):
+    response = client_for(admin_a).post("/units/new/", form(county_b))
+    assert response.status_code == 200  # the parent is not among the choices
+    assert not Unit.objects.filter(code="530112010").exists()
+
+
+def test_a_unit_with_children_cannot_be_deleted(
+    client_for, province_supervisor, prefecture, county_a
+):
+    client = client_for(province_supervisor)
+    response = client.post(f"/units/{prefecture.pk}/delete/", follow=True)
+    assert "还有下级单位" in response.content.decode()
+    assert Unit.objects.filter(pk=prefecture.pk).exists()
+
+
+def test_the_list_runs_a_constant_number_of_queries(
+    client_for, province_supervisor, county_a, county_b, django_assert_max_num_queries
+):
+    from xiaoneng.conftest import make_unit
+
+    for i in range(20):
+        make_unit(f"5301120{i:02d}", f"街道{i}", "township", county_a)
+    client = client_for(province_supervisor)
+    with django_assert_max_num_queries(8):
+        response = client.get("/units/")
+    assert "街道19" in response.content.decode()
