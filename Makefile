@@ -1,0 +1,40 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both create or reuse ./.venv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench install browser-deps clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up and run the demo on http://127.0.0.1:8000 (demo accounts are printed).
+demo: $(STAMP)
+	$(BIN)/xiaoneng demo
+
+## Browser tests need Debian's chromium and a CJK font (root, or sudo).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
+
+## Set up and run the whole test suite: lint, migrations check, tests (SQLite; PostgreSQL too when DATABASE_URL is set).
+test: $(STAMP) browser-deps
+	$(BIN)/ruff check xiaoneng bench
+	$(BIN)/ruff format --check xiaoneng bench
+	$(BIN)/xiaoneng makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check xiaoneng bench
+	$(BIN)/ruff format --check xiaoneng bench
+
+clean:
+	rm -rf $(VENV) var
