@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.accounts.models import Role, RoleCode, User, parse_role
 from xiaoneng.core import audit
-from xiaoneng.core.xlsx import CellError, ImportFailed, read_sheet
+from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, read_sheet
 from xiaoneng.units.models import Unit
 
 MANAGER_ROLES = ("unit_admin", "supervisor")
@@ -145,12 +145,8 @@ def import_users(source, *, actor, file_label: str = "") -> ImportResult:
         source, USER_COLUMNS, required=["username", "unit_code", "roles"], file_label=file_label
     )
     errors: list[CellError] = []
-    units = {
-        u.code: u
-        for u in Unit.objects.filter(
-            code__in={str(v["unit_code"]) for _, v in sheet.rows if v["unit_code"] is not None}
-        )
-    }
+    codes = {as_text(v["unit_code"]) for _, v in sheet.rows}
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes)}
     seen: dict[str, int] = {}
     parsed = []
     for row, values in sheet.rows:
@@ -160,19 +156,14 @@ def import_users(source, *, actor, file_label: str = "") -> ImportResult:
                 CellError(sheet.name, row, sheet.headers.get(field, field), message, value)
             )
 
-        username = str(values["username"] or "").strip()
+        username = as_text(values["username"])
         if not username:
             err("username", _("用户名不能为空"))
         elif username in seen:
             err("username", _("与第 %s 行的用户名重复") % seen[username], username)
         else:
             seen[username] = row
-        code = values["unit_code"]
-        code = (
-            str(int(code))
-            if isinstance(code, float) and code.is_integer()
-            else str(code or "").strip()
-        )
+        code = as_text(values["unit_code"])
         unit = units.get(code)
         if not code:
             err("unit_code", _("单位编码不能为空"))
@@ -181,7 +172,7 @@ def import_users(source, *, actor, file_label: str = "") -> ImportResult:
         elif actor is not None and (actor.unit is None or not unit.is_within(actor.unit)):
             err("unit_code", _("该单位不在您的管理范围内"), code)
         role_codes = []
-        for text in _split_roles(str(values["roles"] or "")):
+        for text in _split_roles(as_text(values["roles"])):
             code_ = parse_role(text)
             if code_ is None:
                 err(
@@ -193,11 +184,10 @@ def import_users(source, *, actor, file_label: str = "") -> ImportResult:
                 role_codes.append(code_)
         if not values["roles"]:
             err("roles", _("角色不能为空"))
-        phone = values.get("phone")
-        phone = str(int(phone)) if isinstance(phone, float) else str(phone or "").strip()
+        phone = as_text(values.get("phone"))
         if phone and not phone.replace("-", "").isdigit():
             err("phone", _("手机号只能包含数字"), phone)
-        parsed.append((username, str(values.get("name") or "").strip(), unit, role_codes, phone))
+        parsed.append((username, as_text(values.get("name")), unit, role_codes, phone))
     if errors:
         raise ImportFailed(errors, sheet.warnings)
     if actor is not None and not actor.has_role(*MANAGER_ROLES):

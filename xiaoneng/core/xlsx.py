@@ -139,6 +139,15 @@ def read_sheet(
     return Sheet(name=sheet_name, headers=headers, rows=rows, warnings=warnings)
 
 
+def as_text(value: Any) -> str:
+    """A cell as text: Excel stores codes and phone numbers typed as numbers as floats."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def iter_chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
