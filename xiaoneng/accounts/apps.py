@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.nav import NavEntry
 
@@ -8,6 +9,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
     nav = [
         NavEntry(
-            "人员", "accounts:user_list", order=95, roles=frozenset({"unit_admin", "supervisor"})
+            _("人员"), "accounts:user_list", order=95, roles=frozenset({"unit_admin", "supervisor"})
         )
     ]

@@ -85,7 +85,9 @@ def log_bulk(objs: Iterable[models.Model], action: str, *, befores=None, comment
 
 def history_for(obj: models.Model):
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-    return ChangeLog.objects.filter(content_type=ct, object_id=obj.pk).select_related("user")
+    return ChangeLog.objects.filter(content_type=ct, object_id=obj.pk).select_related(
+        "user", "content_type"
+    )
 
 
 @receiver(post_save)

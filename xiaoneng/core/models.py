@@ -52,6 +52,37 @@ class ChangeLog(models.Model):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    ACTION_LABELS = {
+        "create": _("新建"),
+        "update": _("修改"),
+        "delete": _("删除"),
+        "restore": _("恢复"),
+        "import": _("导入"),
+        "reset_password": _("重置密码"),
+    }
+    HIDDEN_FIELDS = {"id", "path", "depth", "deleted_at", "created_at", "updated_at"}
+
+    def action_label(self) -> str:
+        return str(self.ACTION_LABELS.get(self.action, self.action))
+
+    def display_changes(self) -> list[tuple[str, object, object]]:
+        """Changed fields with their Chinese names, internal bookkeeping left out."""
+        model = self.content_type.model_class()
+        names = {}
+        if model is not None:
+            for f in model._meta.get_fields():
+                if hasattr(f, "attname") and hasattr(f, "verbose_name"):
+                    names[f.attname] = str(f.verbose_name)
+                    names[f.name] = str(f.verbose_name)
+        rows = []
+        for key, old, new in self.changed_fields():
+            if key in self.HIDDEN_FIELDS or (old in ("", None) and new in ("", None)):
+                continue
+            rows.append(
+                (names.get(key, key), None if old == "" else old, None if new == "" else new)
+            )
+        return rows
+
 
 class ScopedQuerySet(models.QuerySet):
     """The one gate every view, API endpoint and export fetches data through.

@@ -15,7 +15,7 @@ from django.urls import NoReverseMatch, reverse
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: str  # or a lazy translation
     url_name: str
     order: int = 50
     # Roles that see the entry; empty means every staff member.
@@ -41,7 +41,7 @@ def entries_for(user, current_path: str = "") -> list[dict]:
                 url = reverse(entry.url_name)
             except NoReverseMatch:
                 continue
-            found.append((entry.order, entry.label, url))
+            found.append((entry.order, str(entry.label), url))
     found.sort()
     return [
         {

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.nav import NavEntry
 
@@ -6,4 +7,4 @@ from xiaoneng.core.nav import NavEntry
 class UnitsConfig(AppConfig):
     name = "xiaoneng.units"
     verbose_name = "单位"
-    nav = [NavEntry("单位", "units:list", order=90)]
+    nav = [NavEntry(_("单位"), "units:list", order=90)]

@@ -85,7 +85,8 @@ def test_the_object_page_shows_its_history(client_for, admin_a, county_a):
     county_a.save()
     page = client_for(admin_a).get(f"/units/{county_a.pk}/")
     assert "变更记录" in page.content.decode()
-    assert "short_name" in page.content.decode()
+    html = page.content.decode()
+    assert "修改" in html and "简称：— → 西山" in html
 
 
 def test_passwords_never_reach_the_log(handler_a):

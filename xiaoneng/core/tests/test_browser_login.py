@@ -41,3 +41,16 @@ def test_the_menu_fits_a_phone(browser, live_server, handler_a):
     page.get_by_role("button", name="菜单").click()
     expect(menu_link).to_be_visible()
     context.close()
+
+
+def test_the_api_docs_render_offline_under_the_csp(logged_in_page, live_server, handler_a):
+    page = logged_in_page(handler_a)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on(
+        "request",
+        lambda r: problems.append(r.url) if not r.url.startswith(live_server.url) else None,
+    )
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.get_by_text("/api/units/").first).to_be_visible()
+    assert problems == []
