@@ -225,6 +225,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across models get explicit enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "xiaoneng.units.models.Kind",
+        "UnitLevelEnum": "xiaoneng.units.models.Level",
+        "ProjectStatusEnum": "xiaoneng.projects.models.Status",
+    },
 }
 
 # Background work: Django's tasks API with the database backend.

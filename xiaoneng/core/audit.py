@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
@@ -28,6 +29,8 @@ def snapshot(obj: models.Model) -> dict:
         if f.name in exclude:
             continue
         value = f.value_from_object(obj)
+        if isinstance(value, FieldFile):  # the stored name, not the file
+            value = value.name or None
         if f.name in SECRET_FIELDS and value:
             # A fingerprint of the stored hash: shows that it changed, reveals nothing.
             value = f"{REDACTED}{hashlib.sha256(str(value).encode()).hexdigest()[:6]}"

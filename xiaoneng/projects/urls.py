@@ -1,2 +1,21 @@
+from django.urls import path
+
+from xiaoneng.projects import views
+
 app_name = "projects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export.xlsx", views.summary_export, name="summary_export"),
+    path("screen/", views.screen, name="screen"),
+    path("list/", views.project_list, name="project_list"),
+    path("list/export.xlsx", views.project_export, name="project_export"),
+    path("<int:pk>/", views.project_detail, name="project_detail"),
+    path("<int:pk>/report/", views.report_create, name="report_create"),
+    path("reports/import/", views.report_import, name="report_import"),
+    path("reports/template.xlsx", views.report_template, name="report_template"),
+    path("import/", views.import_start, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("industries/", views.industry_list, name="industry_list"),
+    path("industries/<int:pk>/", views.industry_edit, name="industry_edit"),
+]

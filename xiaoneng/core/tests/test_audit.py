@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test.utils import isolate_apps
 
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.context import acting_as
@@ -97,3 +98,18 @@ def test_passwords_never_reach_the_log(handler_a):
     assert entry.after["password"].startswith("••••••")
     assert entry.before["password"] != entry.after["password"]  # the change itself is on record
     assert "argon2" not in str(entry.before) + str(entry.after)
+
+
+@isolate_apps("xiaoneng.core")
+def test_file_fields_are_recorded_by_name():
+    from django.db import models
+
+    from xiaoneng.core.audit import snapshot
+
+    class Upload(models.Model):  # noqa: DJ008
+        file = models.FileField(upload_to="x")
+
+    upload = Upload()
+    upload.file.name = "x/report.pdf"
+    assert snapshot(upload)["file"] == "x/report.pdf"
+    assert snapshot(Upload())["file"] is None

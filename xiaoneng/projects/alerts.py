@@ -1,0 +1,158 @@
+"""Yellow/red warnings of projects, as SQL conditions so lists filter and count by them.
+
+- late start: not started and the planned month is over (yellow), or more than
+  START_RED_MONTHS months past it (red);
+- late 入库: started, not 入库, STATS_YELLOW_MONTHS (yellow) / STATS_RED_MONTHS (red)
+  months after the actual start;
+- completion pace: started projects with an annual plan whose year-to-date completion is
+  PACE_YELLOW_POINTS or more (yellow) / more than PACE_RED_POINTS (red) percentage points
+  behind the expected share, the months already due for reporting ÷ 12;
+- missing report: started, and no report for the latest month already due.
+"""
+
+import datetime as dt
+import operator
+from decimal import Decimal
+from functools import reduce
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Q,
+    Value,
+    When,
+)
+
+from xiaoneng.projects import conf
+from xiaoneng.projects.models import Status, month_index
+from xiaoneng.projects.parsing import add_months
+
+NEVER = Q(pk__in=[])
+DONE = (Status.COMPLETED, Status.IN_PRODUCTION)
+
+
+def start_q(today: dt.date, months: int) -> Q:
+    """Not started, and the planned month lies `months` or more months before this month."""
+    cutoff = add_months(today.replace(day=1), -months)
+    return Q(actual_start__isnull=True, planned_start__isnull=False, planned_start__lte=cutoff)
+
+
+def stats_q(today: dt.date, months: int) -> Q:
+    return Q(
+        in_stats=False, actual_start__isnull=False, actual_start__lte=add_months(today, -months)
+    )
+
+
+def expected_share(today: dt.date) -> Decimal:
+    """Share of the annual plan expected by now: months already due for reporting ÷ 12."""
+    from xiaoneng.projects.services import required_report_month
+
+    due = required_report_month(today) - month_index(today.year, 1) + 1
+    return Decimal(max(0, min(12, due))) / 12
+
+
+def pace_q(today: dt.date, points: int, *, strict: bool) -> Q:
+    factor = expected_share(today) - Decimal(points) / 100
+    if factor <= 0:
+        return NEVER
+    limit = ExpressionWrapper(
+        F("annual_plan") * Value(factor, output_field=DecimalField(max_digits=8, decimal_places=6)),
+        output_field=DecimalField(max_digits=24, decimal_places=8),
+    )
+    behind = Q(completed_ytd__lt=limit) if strict else Q(completed_ytd__lte=limit)
+    year = today.year
+    return Q(annual_plan__gt=0, actual_start__isnull=False) & (
+        Q(completed_year=year) & behind | ~Q(completed_year=year)
+    )
+
+
+def missing_report_q(today: dt.date) -> Q:
+    from xiaoneng.projects.services import required_report_month
+
+    required = required_report_month(today)
+    year, month0 = divmod(required, 12)
+    first_after = add_months(dt.date(year, month0 + 1, 1), 1)
+    return Q(actual_start__isnull=False, actual_start__lt=first_after) & (
+        Q(last_report_month__isnull=True) | Q(last_report_month__lt=required)
+    )
+
+
+def conditions(today: dt.date) -> dict[str, tuple[Q, Q]]:
+    """kind → (yellow-or-worse, red) conditions."""
+    active = ~Q(status__in=DONE)
+    return {
+        "start": (
+            active & start_q(today, conf.get("START_YELLOW_MONTHS")),
+            active & start_q(today, conf.get("START_RED_MONTHS") + 1),
+        ),
+        "stats": (
+            active & stats_q(today, conf.get("STATS_YELLOW_MONTHS")),
+            active & stats_q(today, conf.get("STATS_RED_MONTHS")),
+        ),
+        "pace": (
+            active & pace_q(today, conf.get("PACE_YELLOW_POINTS"), strict=False),
+            active & pace_q(today, conf.get("PACE_RED_POINTS"), strict=True),
+        ),
+    }
+
+
+def _any(conds) -> tuple[Q, Q]:
+    yellows = [y for y, _r in conds.values()]
+    reds = [r for _y, r in conds.values()]
+    return reduce(operator.or_, yellows), reduce(operator.or_, reds)
+
+
+def _level(yellow: Q, red: Q):
+    return Case(
+        When(red, then=Value(2)),
+        When(yellow, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def annotate(qs, today: dt.date):
+    conds = conditions(today)
+    any_yellow, any_red = _any(conds)
+    return qs.annotate(
+        start_level=_level(*conds["start"]),
+        stats_level=_level(*conds["stats"]),
+        pace_level=_level(*conds["pace"]),
+        warning=_level(any_yellow, any_red),
+        report_missing=Case(
+            When(~Q(status__in=DONE) & missing_report_q(today), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def filter_level(qs, level: str, today: dt.date):
+    """level: "red", "yellow" (exactly yellow), "warned" (yellow or red), "missing"."""
+    conds = conditions(today)
+    any_yellow, any_red = _any(conds)
+    if level == "red":
+        return qs.filter(any_red)
+    if level == "yellow":
+        return qs.filter(any_yellow).exclude(any_red)
+    if level == "warned":
+        return qs.filter(any_yellow | any_red)
+    if level == "missing":
+        return qs.filter(~Q(status__in=DONE) & missing_report_q(today))
+    return qs
+
+
+def counts(qs, today: dt.date) -> dict:
+    from django.db.models import Count
+
+    conds = conditions(today)
+    any_yellow, any_red = _any(conds)
+    return qs.order_by().aggregate(
+        red=Count("id", filter=any_red),
+        yellow=Count("id", filter=any_yellow & ~any_red),
+        missing=Count("id", filter=~Q(status__in=DONE) & missing_report_q(today)),
+    )

@@ -1,0 +1,292 @@
+"""重大项目调度: batches, industries, projects, monthly reports and web import jobs."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core.models import BaseModel
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+DEFAULT_INDUSTRIES = [
+    ("能源以外工业", "非能源工业、工业（能源以外）"),
+    ("能源工业", "能源"),
+    ("农业", "现代农业、高原特色农业"),
+    ("文化旅游", "旅游业、文旅、旅游"),
+    ("数字经济", "数字"),
+    ("商贸物流", "物流、商贸"),
+    ("交通", "交通运输、综合交通"),
+    ("水利", "水网、水利工程"),
+    ("社会事业", "民生、社会民生"),
+    ("生态环保", "生态环境、环保"),
+    ("城市建设", "城建、新型城镇化"),
+    ("口岸", "口岸建设"),
+]
+
+
+def month_index(year: int, month: int) -> int:
+    """Months since year 0: consecutive months differ by one (2022-12 → 2023-01)."""
+    return year * 12 + month - 1
+
+
+def _staff_all(user):
+    return Q() if user.is_staff_member else None
+
+
+class Batch(BaseModel):
+    """集中开工批次."""
+
+    code = models.CharField(_("批次编号"), max_length=20, unique=True, help_text=_("如 2022Q2"))
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    ceremony_date = models.DateField(_("集中开工日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("开工批次")
+        verbose_name_plural = _("开工批次")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+    @classmethod
+    def scope_q(cls, user):
+        return _staff_all(user)
+
+
+class Industry(BaseModel):
+    """行业类别, with aliases used when reading ledgers."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    aliases = models.CharField(_("别名"), max_length=200, blank=True, help_text=_("用“、”分隔"))
+    sort = models.IntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行业类别")
+        verbose_name_plural = _("行业类别")
+        ordering = ["sort", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def alias_list(self) -> list[str]:
+        text = self.aliases
+        for sep in ("，", ",", ";", "；", "/"):
+            text = text.replace(sep, "、")
+        return [a.strip() for a in text.split("、") if a.strip()]
+
+    @classmethod
+    def scope_q(cls, user):
+        return _staff_all(user)
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开工")
+    STARTED = "started", _("已开工")
+    IN_STATS = "in_stats", _("已入库")
+    COMPLETED = "completed", _("已竣工")
+    IN_PRODUCTION = "in_production", _("已投产")
+
+
+class Project(BaseModel):
+    code = models.CharField(_("项目编号"), max_length=40, unique=True)
+    name = models.CharField(_("项目名称"), max_length=200)
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("开工批次"), on_delete=models.PROTECT, related_name="projects"
+    )
+    prefecture = models.ForeignKey(
+        "units.Unit", verbose_name=_("州市"), on_delete=models.PROTECT, related_name="+"
+    )
+    county = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("县市区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name=_("行业类别"), on_delete=models.PROTECT, related_name="projects"
+    )
+    total_investment = models.DecimalField(_("总投资（万元）"), **MONEY)
+    annual_plan = models.DecimalField(_("年度计划投资（万元）"), **MONEY, default=0)
+    planned_start = models.DateField(_("计划开工月份"), null=True, blank=True)
+    actual_start = models.DateField(_("实际开工日期"), null=True, blank=True)
+    in_stats = models.BooleanField(_("是否入库"), default=False)
+    in_stats_on = models.DateField(_("入库日期"), null=True, blank=True)
+    owner = models.CharField(_("项目业主"), max_length=200, blank=True)
+    leader_in_charge = models.CharField(_("包保领导"), max_length=100, blank=True)
+    private_investment = models.BooleanField(_("民间投资"), default=False)
+    top_priority = models.BooleanField(_("重中之重"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    # Derived from monthly reports (最多报一次): the figure of `completed_year`, kept up to date
+    # as reports arrive so that the summary never rescans the report history.
+    completed_ytd = models.DecimalField(_("本年累计完成投资（万元）"), **MONEY, default=0)
+    completed_year = models.PositiveSmallIntegerField(_("完成投资所属年度"), null=True, blank=True)
+    last_report_month = models.PositiveIntegerField(
+        _("最近月报月份序号"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("重大项目")
+        verbose_name_plural = _("重大项目")
+        ordering = ["batch__code", "code"]
+        indexes = [
+            models.Index(fields=["batch", "prefecture"]),
+            models.Index(fields=["county"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @classmethod
+    def scope_q(cls, user):
+        unit = getattr(user, "unit", None)
+        if unit is None or not user.is_staff_member:
+            return None
+        if unit.parent_id is None:  # the root of the tree (the province) sees every project
+            return Q()
+        from xiaoneng.units.models import subtree_ids
+
+        ids = subtree_ids(unit)
+        return Q(county_id__in=ids) | Q(county__isnull=True, prefecture_id__in=ids)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from xiaoneng.projects.services import project_errors
+
+        errors = project_errors(
+            {
+                "total_investment": self.total_investment,
+                "annual_plan": self.annual_plan,
+                "completed_ytd": self.completed_ytd,
+                "prefecture": self.prefecture if self.prefecture_id else None,
+                "county": self.county if self.county_id else None,
+                "in_stats": self.in_stats,
+                "in_stats_on": self.in_stats_on,
+                "actual_start": self.actual_start,
+            }
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def lead_unit(self):
+        return self.county or self.prefecture
+
+    @property
+    def started(self) -> bool:
+        return self.actual_start is not None
+
+
+class MonthlyReport(BaseModel):
+    """月度调度: one per project and month; the single source of completed investment."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("年"))
+    month = models.PositiveSmallIntegerField(_("月"))
+    completed_this_month = models.DecimalField(_("本月完成投资（万元）"), **MONEY)
+    completed_ytd = models.DecimalField(_("本年累计完成投资（万元）"), **MONEY)
+    progress = models.TextField(_("形象进度"), blank=True)
+    difficulties = models.TextField(_("困难问题"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_late = models.BooleanField(_("逾期填报"), default=False)
+
+    class Meta:
+        verbose_name = _("月度调度")
+        verbose_name_plural = _("月度调度")
+        ordering = ["project", "-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "month"], name="unique_report_per_month"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.year}-{self.month:02d}"
+
+    @classmethod
+    def scope_q(cls, user):
+        q = Project.scope_q(user)
+        if q is None:
+            return None
+        if not q:  # Q() = everything
+            return q
+        from xiaoneng.units.models import subtree_ids
+
+        ids = subtree_ids(user.unit)
+        return Q(project__county_id__in=ids) | Q(
+            project__county__isnull=True, project__prefecture_id__in=ids
+        )
+
+    @property
+    def month_index(self) -> int:
+        return month_index(self.year, self.month)
+
+
+class ImportJob(BaseModel):
+    """A ledger uploaded from the web, imported by a background task; its progress is polled."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        READING = "reading", _("读取中")
+        CHECKING = "checking", _("校验中")
+        WRITING = "writing", _("写入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("有错误，未导入")
+
+    kind = models.CharField(_("类型"), max_length=20, default="projects")
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("开工批次"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    file = models.FileField(_("文件"), upload_to="projects-imports/")
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default="queued")
+    total = models.PositiveIntegerField(_("总行数"), default=0)
+    done = models.PositiveIntegerField(_("已处理"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT
+    )
+
+    # core.audit.snapshot cannot serialise a FieldFile; file_name records the upload.
+    audit_exclude = ("created_at", "updated_at", "file")
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"#{self.pk}"
+
+    @classmethod
+    def scope_q(cls, user):
+        if not user.is_staff_member:
+            return None
+        return Q(created_by=user)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -1,0 +1,122 @@
+"""Reading cell values of project ledgers: dates in the forms people type, 是/否, money."""
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+_DATE_PATTERNS = [
+    # 2022-03-15, 2022/3/15, 2022.3.15, 2022年3月15日
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"),
+    # 2022-03, 2022/3, 2022.3, 2022年3月
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$"),
+    # 20220315, 202203
+    re.compile(r"^(\d{4})(\d{2})(\d{2})?$"),
+]
+
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "已入库", "√", "✓"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "未入库", "×"}
+
+
+class BadValue(ValueError):
+    """A cell that cannot be read; the message says why, in Chinese."""
+
+
+def parse_date(value, *, month_only: bool = False) -> dt.date | None:
+    """A date from an Excel date cell or text; `month_only` gives the first day of the month.
+
+    Text without a day ("2022-03", "2022年3月") is the first day of that month.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1) if month_only else value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = str(int(value)) if float(value).is_integer() else str(value)
+    else:
+        text = str(value).strip()
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            year, month = int(m.group(1)), int(m.group(2))
+            day = int(m.group(3)) if m.lastindex and m.lastindex >= 3 and m.group(3) else 1
+            try:
+                date = dt.date(year, month, day)
+            except ValueError:
+                raise BadValue(_("日期不存在")) from None
+            if not 1990 <= year <= 2100:
+                raise BadValue(_("年份不合理"))
+            return date.replace(day=1) if month_only else date
+    raise BadValue(_("无法识别的日期，请写成 2022-03、2022-03-15、2022/3/15 或 2022年3月"))
+
+
+def parse_flag(value) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+    text = text.strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise BadValue(_("只能填“是”或“否”"))
+
+
+def parse_money(value) -> Decimal | None:
+    """万元 with at most two decimals; commas allowed; never negative."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise BadValue(_("应为数字（万元）"))
+    try:
+        if isinstance(value, float):
+            number = Decimal(repr(value))
+        else:
+            number = Decimal(str(value).replace(",", "").replace("，", "").strip())
+    except InvalidOperation:
+        raise BadValue(_("应为数字（万元）")) from None
+    if not number.is_finite():
+        raise BadValue(_("应为数字（万元）"))
+    if number < 0:
+        raise BadValue(_("不能为负数"))
+    number = number.quantize(Decimal("0.01"))
+    if number >= Decimal("1e14"):
+        raise BadValue(_("数值过大"))
+    return number
+
+
+def parse_text(value, max_length: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if len(text) > max_length:
+        raise BadValue(_("超过 %d 个字") % max_length)
+    return text
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ][month - 1]
+    return dt.date(year, month, min(date.day, last))

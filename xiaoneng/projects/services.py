@@ -1,0 +1,397 @@
+"""Actions on projects: batches, the ledger import, monthly reports.
+
+Every write runs in one transaction, takes the acting user as `actor=` (None = the
+system: commands and the demo loader) and is audited.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core import audit
+from xiaoneng.core.xlsx import CellError, ImportFailed, iter_chunks, read_sheet
+from xiaoneng.projects import conf
+from xiaoneng.projects.models import (
+    DEFAULT_INDUSTRIES,
+    Batch,
+    Industry,
+    MonthlyReport,
+    Project,
+    Status,
+    month_index,
+)
+from xiaoneng.projects.parsing import (
+    BadValue,
+    add_months,
+    parse_money,
+    parse_text,
+)
+
+MANAGER_ROLES = ("supervisor", "unit_admin")
+REPORTER_ROLES = ("reporter", "supervisor")
+CHUNK = 2000
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def can_manage(user) -> bool:
+    return user is None or (user.is_staff_member and user.has_role(*MANAGER_ROLES))
+
+
+def is_province_supervisor(user) -> bool:
+    """Batches and the industry catalogue are the province's: its 效能办 maintains them."""
+    return user is None or (
+        user.has_role("supervisor") and user.unit is not None and user.unit.parent_id is None
+    )
+
+
+def can_report(user) -> bool:
+    return user is None or (user.is_staff_member and user.has_role(*REPORTER_ROLES))
+
+
+# --- Reference data ----------------------------------------------------------------------
+
+
+def ensure_default_industries() -> list[Industry]:
+    """The default catalogue (idempotent; edited names and aliases are kept)."""
+    existing = {i.name for i in Industry.all_objects.all()}
+    new = [
+        Industry(name=name, aliases=aliases, sort=i)
+        for i, (name, aliases) in enumerate(DEFAULT_INDUSTRIES)
+        if name not in existing
+    ]
+    if new:
+        Industry.objects.bulk_create(new)
+        audit.log_bulk(Industry.objects.filter(name__in=[i.name for i in new]), "create")
+    return list(Industry.objects.all())
+
+
+@transaction.atomic
+def save_batch(*, actor, code: str, name: str = "", ceremony_date: dt.date | None = None) -> Batch:
+    if not is_province_supervisor(actor):
+        raise PermissionDenied(_("只有省效能办可以建立开工批次。"))
+    batch = Batch.all_objects.filter(code=code).first() or Batch(code=code)
+    batch.name = name or batch.name
+    batch.ceremony_date = ceremony_date or batch.ceremony_date
+    batch.deleted_at = None
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+# --- Validation shared by the form and the import -----------------------------------------
+
+
+def project_errors(values: dict) -> dict[str, str]:
+    """Cross-field rules of a project; field name -> reason."""
+    errors = {}
+    total = values.get("total_investment")
+    annual = values.get("annual_plan")
+    completed = values.get("completed_ytd")
+    if total is not None and annual is not None and annual > total:
+        errors["annual_plan"] = _("年度计划投资不能大于总投资")
+    if total is not None and completed is not None and completed > total:
+        errors["completed_ytd"] = _("累计完成投资不能大于总投资")
+    county, prefecture = values.get("county"), values.get("prefecture")
+    if county is not None and prefecture is not None and county.parent_id != prefecture.pk:
+        errors["county"] = _("该县市区不属于所填州市")
+    if values.get("in_stats_on") and values.get("in_stats") is False:
+        errors["in_stats_on"] = _("未入库的项目不应填入库时间")
+    start, stats_on = values.get("actual_start"), values.get("in_stats_on")
+    # Compared by month: 入库 is often written as a month ("2022-06" = the 1st).
+    if start and stats_on and (stats_on.year, stats_on.month) < (start.year, start.month):
+        errors["in_stats_on"] = _("入库时间早于实际开工时间")
+    return errors
+
+
+# --- Ledger import (xiaoneng/projects/ledger.py) ------------------------------------------
+
+
+def import_projects(source, **kwargs):
+    """Create or update projects from a ledger; see `ledger.import_projects`."""
+    from xiaoneng.projects.ledger import import_projects as run
+
+    return run(source, **kwargs)
+
+
+# --- Monthly reports -------------------------------------------------------------------------
+
+
+def report_due_date(year: int, month: int) -> dt.date:
+    """A month's report is due by day N of the next month."""
+    nxt = add_months(dt.date(year, month, 1), 1)
+    return nxt.replace(day=min(conf.get("REPORT_DUE_DAY"), 28))
+
+
+def required_report_month(today: dt.date) -> int:
+    """The month index of the latest month whose report is already due."""
+    due_day = min(conf.get("REPORT_DUE_DAY"), 28)
+    previous = add_months(today.replace(day=1), -1)
+    if today.day <= due_day:
+        previous = add_months(previous, -1)
+    return month_index(previous.year, previous.month)
+
+
+def _neighbours(project: Project, year: int, month: int):
+    reports = MonthlyReport.objects.filter(project=project, year=year)
+    before = reports.filter(month__lt=month).order_by("-month").first()
+    after = reports.filter(month__gt=month).order_by("month").first()
+    return before, after
+
+
+def check_report(
+    project: Project,
+    *,
+    year: int,
+    month: int,
+    completed_this_month: Decimal | None,
+    completed_ytd: Decimal | None,
+    today: dt.date,
+) -> tuple[Decimal, Decimal, dict[str, str]]:
+    """Fill in whichever of this month / year to date is missing; return the errors."""
+    errors: dict[str, str] = {}
+    if not 1 <= month <= 12:
+        errors["month"] = _("月份应为 1–12")
+        return Decimal(0), Decimal(0), errors
+    if (year, month) > (today.year, today.month):
+        errors["month"] = _("不能填报未来月份")
+    before, after = _neighbours(project, year, month)
+    previous_ytd = before.completed_ytd if before else Decimal(0)
+    if completed_this_month is None and completed_ytd is None:
+        errors["completed_this_month"] = _("请填写本月完成投资或本年累计完成投资")
+        return Decimal(0), Decimal(0), errors
+    if completed_ytd is None:
+        completed_ytd = previous_ytd + completed_this_month
+    if completed_this_month is None:
+        completed_this_month = completed_ytd - previous_ytd
+    if completed_ytd < previous_ytd:
+        errors["completed_ytd"] = _("本年累计不能小于 %(m)s 月的累计 %(v)s 万元") % {
+            "m": before.month,
+            "v": previous_ytd,
+        }
+    elif completed_ytd - previous_ytd != completed_this_month:
+        errors["completed_this_month"] = _("本月完成应等于本年累计减去上月累计（%s 万元）") % (
+            completed_ytd - previous_ytd
+        )
+    if after is not None and completed_ytd > after.completed_ytd:
+        errors["completed_ytd"] = _("本年累计不能大于 %(m)s 月已报的累计 %(v)s 万元") % {
+            "m": after.month,
+            "v": after.completed_ytd,
+        }
+    if completed_ytd > project.total_investment:
+        errors["completed_ytd"] = _("本年累计不能大于总投资 %s 万元") % project.total_investment
+    return completed_this_month, completed_ytd, errors
+
+
+def _apply_to_project(project: Project, report: MonthlyReport) -> None:
+    """Keep the project's derived current figure in step with its latest report."""
+    index = report.month_index
+    if project.last_report_month is None or index >= project.last_report_month:
+        project.completed_ytd = report.completed_ytd
+        project.completed_year = report.year
+        project.last_report_month = index
+        if project.status == Status.NOT_STARTED and report.completed_ytd > 0:
+            project.status = Status.STARTED
+        project.save()
+
+
+@transaction.atomic
+def save_report(
+    project: Project,
+    *,
+    actor,
+    year: int,
+    month: int,
+    completed_this_month: Decimal | None = None,
+    completed_ytd: Decimal | None = None,
+    progress: str = "",
+    difficulties: str = "",
+    today: dt.date | None = None,
+) -> MonthlyReport:
+    """Record (or correct) one month of one project."""
+    if not can_report(actor):
+        raise PermissionDenied(_("只有项目填报员或效能办可以填报月度调度。"))
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if actor is not None:
+        project.ensure_visible_to(actor)
+    today = today or timezone.localdate()
+    this_month, ytd, errors = check_report(
+        project,
+        year=year,
+        month=month,
+        completed_this_month=completed_this_month,
+        completed_ytd=completed_ytd,
+        today=today,
+    )
+    if errors:
+        raise ValidationError(errors)
+    report = MonthlyReport.all_objects.filter(project=project, year=year, month=month).first()
+    if report is None:
+        report = MonthlyReport(project=project, year=year, month=month)
+        report.is_late = today > report_due_date(year, month)
+    report.deleted_at = None
+    report.completed_this_month = this_month
+    report.completed_ytd = ytd
+    report.progress = progress
+    report.difficulties = difficulties
+    report.reported_by = actor
+    report.save()
+    _apply_to_project(project, report)
+    return report
+
+
+REPORT_COLUMNS = {
+    "code": ["项目编号", "项目代码"],
+    "year": ["年份", "年"],
+    "month": ["月份", "月"],
+    "completed_this_month": ["本月完成投资(万元)", "本月完成投资"],
+    "completed_ytd": ["本年累计完成投资(万元)", "累计完成投资(万元)", "本年累计完成投资"],
+    "progress": ["形象进度", "进展情况", "进度"],
+    "difficulties": ["困难问题", "存在困难", "困难和问题"],
+}
+REPORT_TEMPLATE_HEADERS = [
+    "项目编号", "年份", "月份", "本月完成投资(万元)", "本年累计完成投资(万元)", "形象进度", "困难问题",
+]  # fmt: skip
+
+
+def _int_cell(value) -> int | None:
+    if value is None:
+        return None
+    try:
+        number = float(str(value).replace("年", "").replace("月", "").strip())
+    except ValueError:
+        raise BadValue(_("应为整数")) from None
+    if not number.is_integer():
+        raise BadValue(_("应为整数"))
+    return int(number)
+
+
+@transaction.atomic
+def import_reports(source, *, actor, file_label: str = "", today: dt.date | None = None) -> int:
+    """Monthly reports of many projects from one sheet; all or nothing. Returns the count."""
+    if not can_report(actor):
+        raise PermissionDenied(_("只有项目填报员或效能办可以填报月度调度。"))
+    today = today or timezone.localdate()
+    sheet = read_sheet(
+        source, REPORT_COLUMNS, required=["code", "year", "month"], file_label=file_label
+    )
+    visible = Project.objects.all() if actor is None else Project.objects.visible_to(actor)
+    codes = {str(v["code"]).strip() for _r, v in sheet.rows if v.get("code") is not None}
+    projects = {}
+    for chunk in iter_chunks(sorted(codes), CHUNK):
+        projects.update({p.code: p for p in visible.filter(code__in=chunk)})
+    errors: list[CellError] = []
+    saved = 0
+    # Rows in month order per project, so a file may carry several months of one project.
+    rows = []
+    for row, values in sheet.rows:
+
+        def err(fname, message, value=None, row=row):
+            errors.append(
+                CellError(sheet.name, row, sheet.headers.get(fname, fname), str(message), value)
+            )
+
+        code = parse_text(values.get("code"), 40)
+        project = projects.get(code)
+        if project is None:
+            err("code", _("没有这个项目编号，或不在您的范围内"), code)
+            continue
+        try:
+            year, month = _int_cell(values.get("year")), _int_cell(values.get("month"))
+        except BadValue as exc:
+            err("month", exc, values.get("month"))
+            continue
+        if year is None or month is None:
+            err("month", _("年份和月份不能为空"))
+            continue
+        money = {}
+        for fname in ("completed_this_month", "completed_ytd"):
+            try:
+                money[fname] = parse_money(values.get(fname))
+            except BadValue as exc:
+                err(fname, exc, values.get(fname))
+        rows.append((row, project, year, month, money, values))
+    rows.sort(key=lambda r: (r[1].pk, r[2], r[3]))
+    for row, project, year, month, money, values in rows:
+        if len(money) < 2:
+            continue
+        this_month, ytd, problems = check_report(
+            project,
+            year=year,
+            month=month,
+            completed_this_month=money["completed_this_month"],
+            completed_ytd=money["completed_ytd"],
+            today=today,
+        )
+        for fname, reason in problems.items():
+            errors.append(
+                CellError(
+                    sheet.name,
+                    row,
+                    sheet.headers.get(fname, fname),
+                    reason,
+                    values.get(fname) if fname in values else None,
+                )
+            )
+        if problems or errors:
+            continue
+        save_report(
+            project,
+            actor=actor,
+            year=year,
+            month=month,
+            completed_this_month=this_month,
+            completed_ytd=ytd,
+            progress=parse_text(values.get("progress"), 2000),
+            difficulties=parse_text(values.get("difficulties"), 2000),
+            today=today,
+        )
+        saved += 1
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e.row), sheet.warnings)
+    return saved
+
+
+# --- Web import --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_import(*, actor, upload, batch: Batch):
+    """Keep the uploaded ledger and queue its import; the page polls the returned job."""
+    from xiaoneng.projects.models import ImportJob
+    from xiaoneng.projects.tasks import run_project_import
+
+    if not can_manage(actor):
+        raise PermissionDenied(_("只有效能办或单位管理员可以导入项目台账。"))
+    job = ImportJob(batch=batch, created_by=actor, file_name=upload.name[:200])
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: run_project_import.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def save_industry(
+    industry: Industry | None, *, actor, name: str, aliases: str = "", sort: int = 0
+) -> Industry:
+    if not is_province_supervisor(actor):
+        raise PermissionDenied(_("只有省效能办可以维护行业目录。"))
+    clash = Industry.all_objects.filter(name=name)
+    if industry is not None:
+        clash = clash.exclude(pk=industry.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("已有同名行业。")})
+    industry = industry or Industry()
+    industry.name, industry.aliases, industry.sort = name, aliases, sort
+    industry.full_clean()
+    industry.save()
+    return industry

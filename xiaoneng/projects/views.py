@@ -1,0 +1,391 @@
+"""Pages of 重大项目调度: dashboard with drill-down, project list and detail, monthly
+reports, imports, the big screen. Thin: data through `visible_to`, writes through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xiaoneng.core.audit import history_for
+from xiaoneng.core.xlsx import ImportFailed, write_xlsx, xlsx_response
+from xiaoneng.projects import alerts as warn
+from xiaoneng.projects import charts, kpis, ledger, services
+from xiaoneng.projects.forms import (
+    RANK_CHOICES,
+    IndustryForm,
+    ListFilterForm,
+    MonthlyReportForm,
+    ProjectUploadForm,
+    ScopeForm,
+    UploadForm,
+)
+from xiaoneng.projects.links import problem_item_url
+from xiaoneng.projects.models import Batch, ImportJob, Industry, Project
+from xiaoneng.units.models import Level
+
+
+def _staff(request) -> None:
+    if not request.user.is_staff_member:
+        raise PermissionDenied
+
+
+def _scope(request, form_class=ScopeForm):
+    """The filtered, scoped project queryset of a GET form, and its labels."""
+    form = form_class(request.GET or None, user=request.user)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    batches = [b.code for b in data.get("batch") or []]
+    prefecture = data.get("prefecture")
+    county = data.get("county")
+    if county is not None and prefecture is None:
+        prefecture = county.parent if county.parent.level == Level.PREFECTURE else None
+    qs, batch_label, scope, _unit = kpis.scoped_projects(
+        request.user,
+        batches=batches,
+        prefecture=prefecture,
+        county=county,
+        industry=data.get("industry"),
+    )
+    return form, data, qs, batch_label, scope, prefecture, county
+
+
+def _dashboard_context(request) -> dict:
+    form, data, qs, batch_label, scope, prefecture, county = _scope(request)
+    today = timezone.localdate()
+    by_county = prefecture is not None and county is None
+    summary = kpis.summary(qs, batch=batch_label, scope=scope, by_county=by_county)
+    units = summary["by_county"] if by_county else summary["by_prefecture"]
+    rank = request.GET.get("rank") or "projects"
+    if rank not in dict(RANK_CHOICES):
+        rank = "projects"
+    ranked = sorted(units, key=lambda r: (r[rank] is None, -(r[rank] or 0), r["name"]))
+    year, trend = kpis.monthly_trend(qs)
+    return {
+        "form": form,
+        "summary": summary,
+        "scope_label": scope,
+        "batch_label": batch_label,
+        "prefecture": prefecture,
+        "county": county,
+        "by_county": by_county,
+        "ranked": ranked,
+        "rank": rank,
+        "rank_label": dict(RANK_CHOICES)[rank],
+        "rank_choices": RANK_CHOICES,
+        "trend_year": year,
+        "trend": trend,
+        "warnings": warn.counts(qs, today),
+        "charts": charts.dashboard_charts(
+            summary, ranked, rank, dict(RANK_CHOICES)[rank], trend, by_county
+        ),
+        "query": request.GET.urlencode(),
+        "drill_query": _drill_query(data),
+    }
+
+
+def _drill_query(data: dict) -> str:
+    """Batches and industry carried into a drill-down link, ending with "&" when not empty."""
+    from urllib.parse import urlencode
+
+    params = [("batch", b.code) for b in data.get("batch") or []]
+    if data.get("industry"):
+        params.append(("industry", data["industry"].pk))
+    return urlencode(params) + "&" if params else ""
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    context = _dashboard_context(request)
+    return render(request, "projects/dashboard.html", context)
+
+
+@login_required
+def screen(request: HttpRequest) -> HttpResponse:
+    """大屏: 1920×1080, dark, large type; the body refreshes itself by htmx polling."""
+    _staff(request)
+    context = _dashboard_context(request)
+    context["now"] = timezone.localtime()
+    if request.htmx:
+        return render(request, "projects/_screen_body.html", context)
+    return render(request, "projects/screen.html", context)
+
+
+@login_required
+def summary_export(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    context = _dashboard_context(request)
+    content = charts.summary_workbook(context["summary"], context["by_county"])
+    return xlsx_response(content, f"重大项目汇总-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _list_queryset(request):
+    form, data, qs, *_rest = _scope(request, ListFilterForm)
+    today = timezone.localdate()
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("q"):
+        qs = qs.filter(Q(code__icontains=data["q"]) | Q(name__icontains=data["q"]))
+    if data.get("warning"):
+        qs = warn.filter_level(qs, data["warning"], today)
+    qs = warn.annotate(qs, today).select_related("batch", "industry", "prefecture", "county")
+    return form, qs.order_by("-warning", "batch__code", "code")
+
+
+@login_required
+def project_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    form, qs = _list_queryset(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/project_list.html",
+        {"form": form, "page": page, "can_manage": services.can_manage(request.user)},
+    )
+
+
+EXPORT_HEADERS = [
+    "项目编号", "项目名称", "批次", "州市", "县市区", "行业类别", "总投资(万元)", "年度计划投资(万元)",
+    "计划开工时间", "实际开工时间", "是否入库", "入库时间", "累计完成投资(万元)", "项目业主", "包保领导",
+    "状态", "预警",
+]  # fmt: skip
+LEVEL_TEXT = {0: "", 1: "黄灯", 2: "红灯"}
+
+
+@login_required
+def project_export(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    _form, qs = _list_queryset(request)
+    rows = (
+        [
+            p.code,
+            p.name,
+            p.batch.code,
+            p.prefecture.name,
+            p.county.name if p.county else "",
+            p.industry.name,
+            p.total_investment,
+            p.annual_plan,
+            p.planned_start.strftime("%Y-%m") if p.planned_start else "",
+            p.actual_start,
+            "是" if p.in_stats else "否",
+            p.in_stats_on,
+            p.completed_ytd,
+            p.owner,
+            p.leader_in_charge,
+            p.get_status_display(),
+            LEVEL_TEXT[p.warning],
+        ]  # fmt: skip
+        for p in qs.iterator(chunk_size=2000)
+    )
+    content = write_xlsx(EXPORT_HEADERS, rows, sheet="重大项目")
+    return xlsx_response(content, f"重大项目-{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _warning_texts(project) -> list[str]:
+    texts = []
+    if project.start_level:
+        texts.append(_("开工滞后（%s）") % LEVEL_TEXT[project.start_level])
+    if project.stats_level:
+        texts.append(_("入库滞后（%s）") % LEVEL_TEXT[project.stats_level])
+    if project.pace_level:
+        texts.append(_("投资完成进度滞后（%s）") % LEVEL_TEXT[project.pace_level])
+    if project.report_missing:
+        texts.append(_("月度调度缺报"))
+    return texts
+
+
+def _visible_project(request, pk: int) -> Project:
+    today = timezone.localdate()
+    qs = warn.annotate(Project.objects.visible_to(request.user), today).select_related(
+        "batch", "industry", "prefecture", "county"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    project = _visible_project(request, pk)
+    reports = list(project.reports.select_related("reported_by").order_by("-year", "-month"))
+    warnings_text = _warning_texts(project)
+    difficulties = reports[0].difficulties if reports else ""
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "reports": reports,
+            "warning_texts": warnings_text,
+            "problem_url": problem_item_url(
+                project, warnings=warnings_text, difficulties=difficulties
+            ),
+            "can_report": services.can_report(request.user),
+            "history": history_for(project)[:50],
+            "due_day": services.conf.get("REPORT_DUE_DAY"),
+        },
+    )
+
+
+@login_required
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    project = _visible_project(request, pk)
+    if not services.can_report(request.user):
+        raise PermissionDenied
+    form = MonthlyReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_report(project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存月度调度。"))
+            return redirect("projects:project_detail", project.pk)
+    return render(request, "projects/report_form.html", {"form": form, "project": project})
+
+
+def _error_rows(exc: ImportFailed) -> list[dict]:
+    return [
+        {
+            "row": e.row,
+            "column": e.column,
+            "value": "" if e.value is None else e.value,
+            "message": e.message,
+        }
+        for e in exc.errors
+    ]
+
+
+@login_required
+def report_import(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    if not services.can_report(request.user):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = services.import_reports(
+                upload.read(), actor=request.user, file_label=upload.name
+            )
+        except ImportFailed as exc:
+            context.update(errors=_error_rows(exc), warnings=exc.warnings)
+        else:
+            messages.success(request, _("已导入 %d 条月度调度。") % count)
+            return redirect("projects:project_list")
+    return render(request, "projects/report_import.html", context)
+
+
+@login_required
+def report_template(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    content = write_xlsx(services.REPORT_TEMPLATE_HEADERS, [], sheet="月度调度")
+    return xlsx_response(content, "月度调度模板.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The headers only (an example row would be imported by whoever forgets to delete
+    it); each header carries a note with an example."""
+    _staff(request)
+    notes = dict(enumerate(ledger.TEMPLATE_NOTES))
+    content = write_xlsx(ledger.TEMPLATE_HEADERS, [], sheet="项目台账", notes=notes)
+    return xlsx_response(content, "重大项目台账模板.xlsx")
+
+
+@login_required
+def import_start(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    form = ProjectUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        batch = Batch.objects.filter(code=data["batch"].strip()).first()
+        try:
+            if batch is None:
+                batch = services.save_batch(
+                    actor=request.user,
+                    code=data["batch"].strip(),
+                    ceremony_date=data["ceremony_date"],
+                )
+        except (PermissionDenied, ValidationError) as exc:
+            form.add_error("batch", " ".join(getattr(exc, "messages", [str(exc)])))
+    if request.method == "POST" and form.is_valid():
+        job = services.start_import(actor=request.user, upload=data["file"], batch=batch)
+        job.refresh_from_db()
+        if request.htmx:
+            return render(request, "projects/_import_job.html", {"job": job})
+        return redirect("projects:import_job", job.pk)
+    recent = ImportJob.objects.visible_to(request.user)[:5]
+    return render(
+        request,
+        "projects/import.html",
+        {"form": form, "recent": recent, "batches": Batch.objects.order_by("-code")},
+    )
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        return HttpResponse(status=405)
+    template = "projects/_import_job.html" if request.htmx else "projects/import_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+def industry_list(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    industries = Industry.objects.visible_to(request.user)
+    can_edit = services.is_province_supervisor(request.user)
+    form = IndustryForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.save_industry(None, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error("name", exc.message_dict.get("name"))
+            else:
+                messages.success(request, _("已添加行业。"))
+                return redirect("projects:industry_list")
+    return render(
+        request,
+        "projects/industry_list.html",
+        {"industries": industries, "form": form, "can_edit": can_edit},
+    )
+
+
+@login_required
+def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    if not services.is_province_supervisor(request.user):
+        raise PermissionDenied
+    industry = get_object_or_404(Industry.objects.visible_to(request.user), pk=pk)
+    form = IndustryForm(
+        request.POST or None,
+        initial={"name": industry.name, "aliases": industry.aliases, "sort": industry.sort},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_industry(industry, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error("name", exc.message_dict.get("name"))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("projects:industry_list")
+    return render(
+        request,
+        "projects/industry_form.html",
+        {"form": form, "industry": industry, "history": history_for(industry)[:50]},
+    )
