@@ -28,7 +28,7 @@
       },
       yAxis: spec.series.some(function (s) { return s.axis === 1; })
         ? [
-            { type: "value", axisLabel: { color: text, fontSize: size } },
+            { type: "value", name: "亿元", axisLabel: { color: text, fontSize: size }, nameTextStyle: { color: text } },
             { type: "value", name: "个", splitLine: { show: false }, axisLabel: { color: text, fontSize: size }, nameTextStyle: { color: text } }
           ]
         : { type: "value", axisLabel: { color: text, fontSize: size } },
