@@ -16,19 +16,26 @@ from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from xiaoneng.core.context import current
-from xiaoneng.core.models import BaseModel, ChangeLog
+from xiaoneng.core.models import BaseModel, ChangeLog, loaded_values
 
 REDACTED = "••••••"
 SECRET_FIELDS = {"password"}
 
 
 def snapshot(obj: models.Model) -> dict:
+    return snapshot_values(
+        type(obj), {f.attname: f.value_from_object(obj) for f in obj._meta.concrete_fields}
+    )
+
+
+def snapshot_values(model, values: dict) -> dict:
+    """{attname: value} of the audited fields present in `values`, as JSON-safe values."""
     data = {}
-    exclude = set(getattr(obj, "audit_exclude", ()))
-    for f in obj._meta.concrete_fields:
-        if f.name in exclude:
+    exclude = set(getattr(model, "audit_exclude", ()))
+    for f in model._meta.concrete_fields:
+        if f.name in exclude or f.attname not in values:
             continue
-        value = f.value_from_object(obj)
+        value = values[f.attname]
         if isinstance(value, FieldFile):  # the stored name, not the file
             value = value.name or None
         if f.name in SECRET_FIELDS and value:
@@ -36,6 +43,11 @@ def snapshot(obj: models.Model) -> dict:
             value = f"{REDACTED}{hashlib.sha256(str(value).encode()).hexdigest()[:6]}"
         data[f.attname] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def _before(instance) -> dict | None:
+    loaded = getattr(instance, "_audit_loaded", None)
+    return None if loaded is None else snapshot_values(type(instance), loaded)
 
 
 def _actor_fields() -> dict:
@@ -99,11 +111,15 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
         return
     after = snapshot(instance)
     action = getattr(instance, "_audit_action", None) or ("create" if created else "update")
-    before = None if action == "create" else getattr(instance, "_audit_snapshot", None)
+    before = None if action == "create" else _before(instance)
+    if before is not None and len(before) < len(after):  # loaded with only()/defer()
+        before = {**after, **before}
     comment = getattr(instance, "_audit_comment", "")
     instance._audit_action = None
     instance._audit_comment = ""
-    instance._audit_snapshot = after
+    instance._audit_loaded = loaded_values(
+        (f.attname, f.value_from_object(instance)) for f in instance._meta.concrete_fields
+    )
     if action == "update" and before == after:
         return
     log(instance, action, before=before, after=after, comment=comment)

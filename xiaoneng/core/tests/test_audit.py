@@ -113,3 +113,29 @@ def test_file_fields_are_recorded_by_name():
     upload.file.name = "x/report.pdf"
     assert snapshot(upload)["file"] == "x/report.pdf"
     assert snapshot(Upload())["file"] is None
+
+
+@isolate_apps("xiaoneng.core")
+def test_in_place_edits_of_json_fields_count_as_changes():
+    from django.db import models
+
+    from xiaoneng.core.audit import _before, snapshot
+    from xiaoneng.core.models import BaseModel
+
+    class Tagged(BaseModel):  # noqa: DJ008
+        tags = models.JSONField(default=list)
+
+    names = [f.attname for f in Tagged._meta.concrete_fields]
+    row = Tagged.from_db("default", names, [7, None, None, None, ["急"]])
+    row.tags.append("重点")
+    assert _before(row)["tags"] == ["急"]
+    assert snapshot(row)["tags"] == ["急", "重点"]
+
+
+def test_a_list_page_loads_rows_without_building_snapshots(county_a, monkeypatch):
+    import xiaoneng.core.audit as audit_module
+
+    calls = []
+    monkeypatch.setattr(audit_module, "snapshot_values", lambda *a: calls.append(a) or {})
+    list(Unit.objects.all())
+    assert calls == []
