@@ -230,6 +230,9 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "xiaoneng.units.models.Kind",
         "UnitLevelEnum": "xiaoneng.units.models.Level",
         "ProjectStatusEnum": "xiaoneng.projects.models.Status",
+        "ItemKindEnum": "xiaoneng.supervision.models.ItemKind",
+        "ItemStatusEnum": "xiaoneng.supervision.models.Status",
+        "WebhookKindEnum": "xiaoneng.notifications.models.WebhookKind",
     },
 }
 

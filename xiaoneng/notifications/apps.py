@@ -1,6 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core.nav import NavEntry
 
 
 class NotificationsConfig(AppConfig):
     name = "xiaoneng.notifications"
     verbose_name = "消息通知"
+    nav = [NavEntry(_("消息"), "notifications:inbox", order=90)]

@@ -1,2 +1,13 @@
+from django.urls import path
+
+from xiaoneng.notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("read/", views.mark_read, name="mark_read"),
+    path("settings/", views.preferences, name="preferences"),
+    path("webhooks/", views.webhook_list, name="webhook_list"),
+    path("webhooks/new/", views.webhook_edit, name="webhook_create"),
+    path("webhooks/<int:pk>/", views.webhook_edit, name="webhook_edit"),
+]

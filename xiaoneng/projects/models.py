@@ -264,9 +264,6 @@ class ImportJob(BaseModel):
         settings.AUTH_USER_MODEL, verbose_name=_("导入人"), on_delete=models.PROTECT
     )
 
-    # core.audit.snapshot cannot serialise a FieldFile; file_name records the upload.
-    audit_exclude = ("created_at", "updated_at", "file")
-
     class Meta:
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")

@@ -139,3 +139,14 @@ def test_a_list_page_loads_rows_without_building_snapshots(county_a, monkeypatch
     monkeypatch.setattr(audit_module, "snapshot_values", lambda *a: calls.append(a) or {})
     list(Unit.objects.all())
     assert calls == []
+
+
+def test_rows_loaded_with_only_are_audited_without_extra_queries(
+    county_a, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        unit = Unit.objects.only("name").get(pk=county_a.pk)
+    unit.name = "西山"
+    unit.save()
+    entry = history_for(county_a).filter(action="update").get()
+    assert entry.changed_fields() == [("name", "西山区", "西山")]

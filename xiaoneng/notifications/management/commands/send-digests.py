@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from xiaoneng.core.context import acting_as
+
+
+class Command(BaseCommand):
+    help = "Send the daily digest email to everyone who chose it (run once a day, e.g. from cron)."
+
+    def handle(self, *args, **options):
+        from xiaoneng.notifications.services import send_digests
+
+        with acting_as(None):
+            n = send_digests()
+        self.stdout.write(f"已发送每日汇总 {n} 封。")

@@ -1,0 +1,103 @@
+"""In-app notifications, each user's delivery preference, and per-unit robot webhooks."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.core.models import BaseModel
+
+
+class Notification(BaseModel):
+    """One message in one user's inbox. Written in bulk (derived data: not audited row by row)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    verb = models.CharField(_("事件"), max_length=40)
+    title = models.CharField(_("标题"), max_length=300)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    ref = models.CharField(_("关联对象"), max_length=100, blank=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"], name="notif_inbox"),
+            models.Index(fields=["ref"], name="notif_ref"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def scope_q(cls, user):
+        return Q(recipient=user)
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("即时提醒")
+    DIGEST = "digest", _("每日汇总")
+
+
+class Preference(BaseModel):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    delivery = models.CharField(
+        _("邮件提醒方式"), max_length=10, choices=Delivery.choices, default="immediate"
+    )
+    email = models.BooleanField(_("发送邮件"), default=True)
+
+    class Meta:
+        verbose_name = _("通知设置")
+        verbose_name_plural = _("通知设置")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_delivery_display()}"
+
+    @classmethod
+    def scope_q(cls, user):
+        return Q(user=user)
+
+
+class WebhookKind(models.TextChoices):
+    DINGTALK = "dingtalk", _("钉钉群机器人")
+    WECOM = "wecom", _("企业微信群机器人")
+
+
+class Webhook(BaseModel):
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="webhooks"
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=10, choices=WebhookKind.choices)
+    url = models.URLField(_("Webhook 地址"), max_length=500)
+    secret = models.CharField(
+        _("加签密钥"),
+        max_length=200,
+        blank=True,
+        help_text=_("钉钉“加签”安全设置的密钥（SEC 开头）"),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    last_status = models.CharField(_("最近发送结果"), max_length=200, blank=True)
+    last_sent_at = models.DateTimeField(_("最近发送时间"), null=True, blank=True)
+
+    audit_exclude = ("created_at", "updated_at", "secret", "last_status", "last_sent_at")
+
+    class Meta:
+        verbose_name = _("群机器人")
+        verbose_name_plural = _("群机器人")
+        ordering = ["unit_id", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def scope_q(cls, user):
+        if getattr(user, "unit", None) is None or not user.is_staff_member:
+            return None
+        return Q(unit__path__startswith=user.unit.path)

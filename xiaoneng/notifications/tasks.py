@@ -1,0 +1,57 @@
+"""Background work of notifications (django-tasks; run by `xiaoneng db_worker`)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django_tasks import task
+
+from xiaoneng.core.context import acting_as
+
+
+@task()
+def deliver_webhook(webhook_id: int, text: str) -> str:
+    from xiaoneng.notifications import webhooks
+    from xiaoneng.notifications.models import Webhook
+
+    hook = Webhook.objects.filter(pk=webhook_id, active=True).first()
+    if hook is None:
+        return "inactive"
+    try:
+        result = webhooks.post(hook.kind, hook.url, hook.secret, text)
+    except Exception as exc:  # network or platform refusal: remember it, then fail the task
+        Webhook.objects.filter(pk=hook.pk).update(
+            last_status=f"失败：{exc}"[:200], last_sent_at=timezone.now()
+        )
+        raise
+    Webhook.objects.filter(pk=hook.pk).update(last_status=result, last_sent_at=timezone.now())
+    return result
+
+
+@task()
+def send_immediate_emails(notification_ids: list[int]) -> int:
+    from xiaoneng.notifications.models import Notification
+
+    sent = 0
+    with acting_as(None):
+        rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        for note in rows.select_related("recipient"):
+            if not note.recipient.email:
+                continue
+            body = f"{note.title}\n{note.url}"
+            send_mail(note.title[:120], body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
+            sent += 1
+        rows.update(emailed_at=timezone.now())
+    return sent
+
+
+@task()
+def send_digests() -> int:
+    from xiaoneng.notifications.services import send_digests as run
+
+    return run()
+
+
+def yesterday_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(days=1)

@@ -1,0 +1,18 @@
+from xiaoneng.notifications.models import Notification, Webhook
+
+
+def samples(ctx) -> dict:
+    hook = Webhook.objects.create(
+        unit=ctx["county_a"],
+        name=f"{ctx['marker']}群",
+        kind="wecom",
+        url="http://127.0.0.1:9/cgi-bin/webhook/send?key=x",
+    )
+    note = Notification.objects.create(
+        recipient=ctx["handler_a"], verb="assigned", title=f"{ctx['marker']}通知"
+    )
+    return {
+        "notifications:webhook_edit": {"pk": hook.pk},
+        "api-notification-detail": {"pk": note.pk},
+        "api-notification-read": {"pk": note.pk},
+    }

@@ -1,0 +1,76 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaoneng.notifications import services
+from xiaoneng.notifications.forms import PreferenceForm, WebhookForm
+from xiaoneng.notifications.models import Notification, Preference, Webhook
+
+ADMIN_ROLES = ("unit_admin", "supervisor")
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.visible_to(request.user)
+    if request.GET.get("unread"):
+        rows = rows.filter(read_at__isnull=True)
+    page = Paginator(rows.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"page": page, "unread": services.unread_count(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    services.mark_read(request.user, ids)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:inbox")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    pref = Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+    form = PreferenceForm(request.POST or None, instance=pref)
+    if request.method == "POST" and form.is_valid():
+        services.set_preference(request.user, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("已保存。"))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+def _admin(user):
+    if not user.is_staff_member or not user.has_role(*ADMIN_ROLES):
+        raise PermissionDenied
+
+
+@login_required
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    _admin(request.user)
+    rows = Webhook.objects.visible_to(request.user).select_related("unit")
+    return render(request, "notifications/webhook_list.html", {"rows": rows})
+
+
+@login_required
+def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _admin(request.user)
+    hook = get_object_or_404(Webhook.objects.visible_to(request.user), pk=pk) if pk else None
+    form = WebhookForm(request.POST or None, instance=hook, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_webhook(
+            Webhook.objects.get(pk=pk) if pk else None, actor=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("已保存。"))
+        return redirect("notifications:webhook_list")
+    return render(request, "notifications/webhook_form.html", {"form": form, "hook": hook})

@@ -1,0 +1,146 @@
+"""Demo items across the province in every state and light, a few violations (one published)."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from xiaoneng.supervision import services
+from xiaoneng.supervision.models import Behaviour, Item, Violation
+from xiaoneng.units.models import Level, Unit
+
+TITLES = [
+    ("problem", "grassroots", "农贸市场周边占道经营反复回潮", "划定临时疏导点，落实门前三包责任"),
+    ("problem", "hotline", "老旧小区雨污管网堵塞群众反映强烈", "完成管网疏通改造，建立巡查机制"),
+    ("task", "meeting", "推进政务服务“一网通办”事项全覆盖", ""),
+    ("responsibility", "superior", "落实重大项目包保责任，按月调度", ""),
+    ("problem", "unannounced", "暗访发现窗口单位午休期间无人值守", "落实错时延时服务和值班制度"),
+    ("task", "instruction", "落实省领导关于营商环境的批示", ""),
+    ("problem", "inspection", "督导检查发现项目前期手续办理滞后", "倒排工期，专班推进审批"),
+]
+
+# (status path, days since assigned, deadline in days from today, progress)
+SHAPES = [
+    ([], 3, 30, 0),  # assigned, green
+    (["acknowledge"], 20, 2, 0),  # acknowledged, yellow (due soon)
+    (["acknowledge", "submit_plan"], 40, 20, 10),  # plan submitted, yellow (behind pace)
+    (["acknowledge", "submit_plan", "report_progress"], 60, -5, 70),  # in progress, red
+    (["acknowledge", "report_progress", "request_closure"], 30, 10, 100),  # closure requested
+    (["acknowledge", "report_progress", "request_closure", "send_back"], 25, 15, 100),
+    (["acknowledge", "report_progress", "request_closure", "approve"], 50, -10, 100),  # closed
+]
+
+
+def load(ctx: dict) -> None:
+    from xiaoneng.supervision.tasks import schedule_daily
+
+    schedule_daily()  # the daily deadline scan, run by the demo's db_worker
+    if Item.all_objects.filter(ref__startswith="demo:").exists():
+        return
+    users = ctx["users"]
+    supervisor = users["sheng_xn"]
+    today = timezone.localdate()
+    prefectures = list(Unit.objects.filter(level=Level.PREFECTURE).order_by("code"))
+    n = 0
+    for p_index, prefecture in enumerate(prefectures):
+        counties = list(prefecture.children.filter(level=Level.COUNTY).order_by("code")[:2])
+        for c_index, county in enumerate(counties):
+            for s_index in range(2):
+                shape = SHAPES[(p_index + c_index * 2 + s_index * 3) % len(SHAPES)]
+                kind, source, title, measures = TITLES[(p_index + c_index + s_index) % len(TITLES)]
+                n += 1
+                _make(supervisor, county, kind, source, title, measures, shape, today, n)
+    # 西山区 (the demo handler's county): one of every state, so xs_cb has work to do.
+    xishan = ctx["units"]["530112"]
+    for i, shape in enumerate(SHAPES):
+        kind, source, title, measures = TITLES[i % len(TITLES)]
+        n += 1
+        _make(
+            supervisor,
+            xishan,
+            kind,
+            source,
+            f"{title}（西山区）",
+            measures,
+            shape,
+            today,
+            n,
+            responsible=users.get("xs_cb"),
+        )
+    # A provisional working-day deadline that reaches into a year nobody has published yet.
+    services.assign_item(
+        actor=supervisor,
+        kind="task",
+        title="谋划明年重点改革任务清单",
+        lead_unit=xishan,
+        source="meeting",
+        assigned_on=dt.date(2026, 12, 20),
+        deadline_workdays=15,
+        ref="demo:provisional",
+    )
+    services.scan_deadlines()
+    _violations(ctx, today)
+
+
+def _make(actor, unit, kind, source, title, measures, shape, today, n, responsible=None):
+    steps, ago, due_in, progress = shape
+    item = services.assign_item(
+        actor=actor,
+        kind=kind,
+        title=title,
+        lead_unit=unit,
+        source=source,
+        description=f"{unit.name}：{title}。请按时限办理并反馈。",
+        assigned_on=today - dt.timedelta(days=ago),
+        deadline=today + dt.timedelta(days=due_in),
+        rectification=measures,
+        responsible=responsible,
+        ref=f"demo:{n}",
+        notify_people=False,
+        urgency="urgent" if due_in < 5 else "normal",
+    )
+    for step in steps:
+        kwargs = {"comment": "按要求推进"}
+        if step == "submit_plan":
+            kwargs["plan"] = "成立专班，分三阶段推进：摸底、整改、验收。"
+        if step == "report_progress":
+            kwargs["percent"] = min(progress, 90)
+        if step == "request_closure":
+            kwargs["evidence"] = "验收记录及整改前后对比照片已上传"
+        if step == "send_back":
+            kwargs["comment"] = "整改佐证不充分，请补充群众满意度回访情况"
+        services.transition(item, actor=None, action=step, **kwargs)
+    if progress and steps and steps[-1] == "report_progress":
+        Item.objects.filter(pk=item.pk).update(progress=progress)
+
+
+def _violations(ctx, today):
+    units = ctx["units"]
+    behaviours = {b.name: b for b in Behaviour.objects.all()}
+    if not behaviours or Violation.all_objects.exists():
+        return
+    cases = [
+        (
+            "推诿扯皮",
+            "530112",
+            "",
+            "群众反映的小区供水问题在两个部门间往返推诿 40 余天",
+            "criticism",
+            True,
+        ),
+        ("数字游戏", "530102", "", "项目月报重复填报、虚报完成投资", "admonition", False),
+        ("只说不做", "530300", "某某", "年初承诺事项年中仍未启动", "reminder", False),
+    ]
+    for name, code, person, facts, action, published in cases:
+        if name not in behaviours or code not in units:
+            continue
+        v = services.record_violation(
+            actor=None,
+            behaviour=behaviours[name],
+            unit=units[code],
+            person_name=person,
+            date=today - dt.timedelta(days=20),
+            facts=facts,
+            action=action,
+        )
+        if published:
+            services.set_published(v, actor=None, published=True)

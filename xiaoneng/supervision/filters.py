@@ -1,0 +1,76 @@
+"""One FilterSet for items, shared by the list pages, the export and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.supervision.models import Item, ItemKind, Light, Source, Status
+from xiaoneng.units.models import Unit
+
+LIGHT_CHOICES = [
+    ("green", _("绿灯")),
+    ("yellow", _("黄灯")),
+    ("red", _("红灯")),
+    ("none", _("已办结")),
+]
+OPEN_CHOICE = [("open", _("未办结")), *Status.choices]
+
+
+class ItemFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=ItemKind.choices)
+    source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=OPEN_CHOICE, method="filter_status"
+    )
+    light = django_filters.ChoiceFilter(
+        label=_("灯色"), choices=LIGHT_CHOICES, method="filter_light"
+    )
+    unit = django_filters.NumberFilter(label=_("单位（含下级）"), method="filter_unit")
+    deadline_from = django_filters.DateFilter(
+        label=_("时限自"), field_name="deadline", lookup_expr="gte"
+    )
+    deadline_to = django_filters.DateFilter(
+        label=_("时限至"), field_name="deadline", lookup_expr="lte"
+    )
+    q = django_filters.CharFilter(label=_("编号或标题"), method="search")
+    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级事项"))
+
+    class Meta:
+        model = Item
+        fields = ["kind", "source", "status", "light", "unit", "deadline_from", "deadline_to", "q"]
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.exclude(status=Status.CLOSED)
+        return queryset.filter(status=value)
+
+    def filter_light(self, queryset, name, value):
+        """The light annotation decides; the deadline/status ranges it implies are added as
+        plain predicates so that the database can use its deadline indexes."""
+        today = timezone.localdate()
+        qs = queryset.filter(light_now=value)
+        if value == "none":
+            return qs.filter(status=Status.CLOSED)
+        qs = qs.exclude(status=Status.CLOSED)
+        if value == "red":
+            return qs.filter(deadline__lt=today)
+        if value == "yellow":
+            return qs.filter(deadline__gte=today)
+        return qs.filter(Q(deadline__isnull=True) | Q(deadline__gt=today))
+
+    def filter_unit(self, queryset, name, value):
+        unit = Unit.objects.filter(pk=value).first()
+        if unit is None:
+            return queryset.none()
+        sub = Unit.objects.filter(path__startswith=unit.path).values("pk")
+        return queryset.filter(lead_unit__in=sub)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if value.upper().startswith(("DB-", "WT-", "ZR-")):
+            return queryset.filter(code__istartswith=value)
+        return queryset.filter(Q(title__icontains=value) | Q(code__icontains=value))
+
+
+__all__ = ["ItemFilterSet", "Light"]

@@ -1,0 +1,232 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from xiaoneng.supervision.models import (
+    ActionTaken,
+    Behaviour,
+    ItemKind,
+    Source,
+    Urgency,
+    Violation,
+)
+from xiaoneng.units.models import Unit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def units_for(user):
+    return Unit.objects.visible_to(user).filter(path__startswith=user.unit.path).order_by("path")
+
+
+class AssignForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=ItemKind.choices)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    description = forms.CharField(
+        label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial="superior")
+    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("配合单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    assigned_on = forms.DateField(label=_("交办日期"), required=False, widget=DateInput())
+    deadline_mode = forms.ChoiceField(
+        label=_("时限方式"),
+        choices=[("workdays", _("工作日")), ("days", _("自然日")), ("date", _("指定日期"))],
+        initial="workdays",
+    )
+    deadline_count = forms.IntegerField(
+        label=_("天数"), min_value=1, max_value=3650, required=False
+    )
+    deadline = forms.DateField(label=_("指定日期"), required=False, widget=DateInput())
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial="normal")
+    tags = forms.CharField(label=_("标签"), required=False, max_length=200)
+    rectification = forms.CharField(
+        label=_("整改措施（问题类）"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    standard = forms.CharField(
+        label=_("完成标准及考核方式（责任事项）"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    ref = forms.CharField(
+        label=_("关联对象"), required=False, max_length=100, widget=forms.HiddenInput
+    )
+    files = MultipleFileField(label=_("附件"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_for(user)
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+
+    def clean(self):
+        data = super().clean()
+        mode = data.get("deadline_mode")
+        if mode in ("workdays", "days") and not data.get("deadline_count"):
+            self.add_error("deadline_count", _("请填写天数。"))
+        if mode == "date" and not data.get("deadline"):
+            self.add_error("deadline", _("请选择日期。"))
+        return data
+
+    def service_kwargs(self) -> dict:
+        d = self.cleaned_data
+        kwargs = {
+            k: d[k]
+            for k in (
+                "kind",
+                "title",
+                "description",
+                "source",
+                "lead_unit",
+                "urgency",
+                "tags",
+                "rectification",
+                "standard",
+                "ref",
+            )
+        }
+        kwargs["co_units"] = list(d["co_units"])
+        kwargs["assigned_on"] = d.get("assigned_on")
+        kwargs["files"] = d.get("files") or []
+        if d["deadline_mode"] == "workdays":
+            kwargs["deadline_workdays"] = d["deadline_count"]
+        elif d["deadline_mode"] == "days":
+            kwargs["deadline_days"] = d["deadline_count"]
+        else:
+            kwargs["deadline"] = d["deadline"]
+        return kwargs
+
+
+class ActionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    percent = forms.IntegerField(label=_("进度(%)"), min_value=0, max_value=100, required=False)
+    plan = forms.CharField(
+        label=_("实施方案"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    rectification = forms.CharField(
+        label=_("整改措施"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    evidence = forms.CharField(
+        label=_("办结材料说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    override_reason = forms.CharField(label=_("强制办结理由"), required=False, max_length=500)
+    files = MultipleFileField(label=_("附件"))
+
+    FIELDS = {
+        "acknowledge": ["comment"],
+        "submit_plan": ["plan"],
+        "report_progress": ["percent", "comment", "files"],
+        "request_closure": ["rectification", "evidence", "comment", "files"],
+        "approve": ["comment", "override_reason"],
+        "send_back": ["comment"],
+        "reopen": ["comment"],
+    }
+
+    def __init__(self, *args, action: str, item=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.FIELDS.get(action, ["comment"])
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if action in ("send_back", "reopen"):
+            self.fields["comment"].label = _("理由")
+            self.fields["comment"].required = True
+        if action == "report_progress":
+            self.fields["percent"].required = True
+            self.fields["comment"].label = _("进展情况")
+        if "override_reason" in self.fields and (item is None or not item.open_children):
+            del self.fields["override_reason"]
+        if "rectification" in self.fields and item is not None:
+            if item.kind != "problem":
+                del self.fields["rectification"]
+            else:
+                self.fields["rectification"].initial = item.rectification
+        self.auto_id = f"id_{action}_%s"
+
+
+class UrgeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("催办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = "id_urge_%s"
+
+
+class DecomposeForm(forms.Form):
+    units = forms.ModelMultipleChoiceField(
+        label=_("下级单位"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    title = forms.CharField(label=_("标题（留空沿用）"), required=False, max_length=200)
+    deadline = forms.DateField(label=_("时限（留空沿用）"), required=False, widget=DateInput())
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = item.children.values_list("lead_unit_id", flat=True)
+        self.fields["units"].queryset = (
+            Unit.objects.filter(parent=item.lead_unit)
+            .exclude(pk__in=taken)
+            .order_by("sort", "code")
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("台账文件（.xlsx）"))
+
+
+class ScheduleForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    text = forms.CharField(
+        label=_("国务院办公厅通知中的日期"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "每行一项：日期或日期范围、休/班、说明。例：2027-02-06~2027-02-12 休 春节；2027-02-14 班 春节调休"
+        ),
+    )
+
+
+class BehaviourForm(forms.ModelForm):
+    class Meta:
+        model = Behaviour
+        fields = ["name", "description", "sort"]
+
+
+class ViolationForm(forms.ModelForm):
+    class Meta:
+        model = Violation
+        fields = ["behaviour", "unit", "person_name", "date", "facts", "action", "action_detail"]
+        widgets = {"date": DateInput(), "facts": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units_for(user)
+        self.fields["action"].choices = ActionTaken.choices

@@ -1,0 +1,83 @@
+import datetime as dt
+
+import pytest
+from rest_framework.test import APIClient
+
+from xiaoneng.supervision.models import Behaviour
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def api(user):
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def test_it_creates_with_working_days_and_returns_the_deadline(province_supervisor, county_a):
+    r = api(province_supervisor).post(
+        "/api/items/",
+        {
+            "kind": "task",
+            "title": "国庆前后",
+            "lead_unit": county_a.pk,
+            "assigned_on": "2022-09-29",
+            "deadline_workdays": 10,
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["deadline"] == "2022-10-18" and r.json()["code"].startswith("DB-2022-")
+
+
+def test_it_runs_transitions_progress_urges_and_children(province_supervisor, handler_a, county_a):
+    from xiaoneng.conftest import make_unit
+    from xiaoneng.units.models import Level
+
+    street = make_unit("530112001", "碧鸡街道", Level.TOWNSHIP, county_a)
+    sup, h = api(province_supervisor), api(handler_a)
+    pk = sup.post(
+        "/api/items/",
+        {
+            "kind": "problem",
+            "title": "问题",
+            "lead_unit": county_a.pk,
+            "deadline": (dt.date.today() + dt.timedelta(days=20)).isoformat(),
+        },
+        format="json",
+    ).json()["id"]
+    assert h.post(
+        f"/api/items/{pk}/transitions/", {"action": "approve"}, format="json"
+    ).status_code in (400, 403)
+    r = h.post(
+        f"/api/items/{pk}/transitions/", {"action": "acknowledge", "comment": "收到"}, format="json"
+    )
+    assert r.json()["status"] == "acknowledged"
+    r = h.post(f"/api/items/{pk}/progress/", {"percent": 30, "comment": "推进"}, format="json")
+    assert r.json()["progress"] == 30 and r.json()["status"] == "in_progress"
+    r = sup.post(f"/api/items/{pk}/urges/", {"comment": "快"}, format="json")
+    assert r.status_code == 201 and r.json()["urge_count"] == 1
+    r = h.post(f"/api/items/{pk}/children/", {"units": [street.pk]}, format="json")
+    assert r.status_code == 201 and len(r.json()) == 1
+    assert len(h.get(f"/api/items/{pk}/children/").json()) == 1
+    r = h.post(f"/api/items/{pk}/transitions/", {"action": "submit_plan"}, format="json")
+    assert r.status_code == 400 and "不能" in str(r.json())
+    listed = sup.get("/api/items/?light=green&kind=problem").json()
+    assert listed["count"] >= 1
+
+
+def test_it_records_and_lists_violations(province_supervisor, county_a, handler_b):
+    b, _ = Behaviour.objects.get_or_create(name="推诿扯皮")
+    r = api(province_supervisor).post(
+        "/api/violations/",
+        {
+            "behaviour": b.pk,
+            "unit": county_a.pk,
+            "date": "2026-05-01",
+            "facts": "事实",
+            "action": "criticism",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    assert api(handler_b).get("/api/violations/").json()["count"] == 0

@@ -1,0 +1,163 @@
+import datetime as dt
+
+import pytest
+
+from xiaoneng.notifications.models import Notification
+from xiaoneng.supervision import services
+from xiaoneng.supervision.lights import light_in_python, with_light
+from xiaoneng.supervision.models import Item
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 6, 15)
+
+
+def light_of(item, on=TODAY):
+    sql = with_light(Item.objects.filter(pk=item.pk), on).get().light_now
+    assert sql == light_in_python(Item.objects.get(pk=item.pk), on)
+    return sql
+
+
+@pytest.fixture
+def thresholds(settings):
+    settings.XIAONENG_LIGHT_YELLOW_DAYS = 3
+    settings.XIAONENG_LIGHT_BEHIND_POINTS = 20
+
+
+def test_it_turns_red_the_day_after_the_deadline(make_item, thresholds):
+    item = make_item(assigned_on=TODAY - dt.timedelta(days=10), deadline=TODAY)
+    Item.objects.filter(pk=item.pk).update(progress=100)
+    assert light_of(item, TODAY) == "yellow"
+    assert light_of(item, TODAY + dt.timedelta(days=1)) == "red"
+
+
+def test_it_turns_yellow_exactly_n_days_before_the_deadline(make_item, thresholds):
+    item = make_item(
+        assigned_on=TODAY - dt.timedelta(days=100), deadline=TODAY + dt.timedelta(days=3)
+    )
+    Item.objects.filter(pk=item.pk).update(progress=100)
+    assert light_of(item) == "yellow"
+    assert light_of(item, TODAY - dt.timedelta(days=1)) == "green"
+
+
+def test_it_turns_yellow_when_behind_pace_by_more_than_x_points(make_item, thresholds):
+    # 100 days, 50 elapsed: expected 50 %. 30 % is 20 behind (not more): green; 29 %: yellow.
+    item = make_item(
+        assigned_on=TODAY - dt.timedelta(days=50), deadline=TODAY + dt.timedelta(days=50)
+    )
+    Item.objects.filter(pk=item.pk).update(progress=30)
+    assert light_of(item) == "green"
+    Item.objects.filter(pk=item.pk).update(progress=29)
+    assert light_of(item) == "yellow"
+
+
+def test_it_reads_thresholds_from_settings(make_item, settings):
+    settings.XIAONENG_LIGHT_YELLOW_DAYS = 10
+    settings.XIAONENG_LIGHT_BEHIND_POINTS = 90
+    item = make_item(
+        assigned_on=TODAY - dt.timedelta(days=1), deadline=TODAY + dt.timedelta(days=10)
+    )
+    assert light_of(item) == "yellow"
+    settings.XIAONENG_LIGHT_YELLOW_DAYS = 9
+    assert light_of(item) == "green"
+
+
+def test_it_gives_closed_items_no_light(make_item, thresholds):
+    item = make_item(
+        assigned_on=TODAY - dt.timedelta(days=50), deadline=TODAY - dt.timedelta(days=5)
+    )
+    Item.objects.filter(pk=item.pk).update(status="closed")
+    assert light_of(item) == "none"
+
+
+def test_it_filters_and_counts_lists_by_light(
+    make_item, thresholds, client_for, province_supervisor, django_assert_max_num_queries
+):
+    today = dt.date.today()
+    make_item(
+        title="红", assigned_on=today - dt.timedelta(days=20), deadline=today - dt.timedelta(days=1)
+    )
+    make_item(
+        title="黄", assigned_on=today - dt.timedelta(days=20), deadline=today + dt.timedelta(days=2)
+    )
+    for i in range(3):
+        make_item(title=f"绿{i}", assigned_on=today, deadline=today + dt.timedelta(days=60))
+    c = client_for(province_supervisor)
+    with django_assert_max_num_queries(12):
+        r = c.get("/supervision/?light=red")
+    assert r.context["counts"] == {"total": 5, "green": 3, "yellow": 1, "red": 1, "none": 0}
+    assert [i.title for i in r.context["page"]] == ["红"]
+    with django_assert_max_num_queries(12):
+        c.get(
+            "/supervision/?light=green&kind=task&status=open&q=绿&source=superior&deadline_from=2000-01-01"
+        )
+
+
+def test_the_scan_is_set_based_and_notifies_once(
+    make_item, handler_a, thresholds, django_assert_max_num_queries
+):
+    today = dt.date.today()
+    for i in range(5):
+        make_item(
+            title=f"超期{i}",
+            assigned_on=today - dt.timedelta(days=20),
+            deadline=today - dt.timedelta(days=1),
+        )
+    make_item(title="正常", assigned_on=today, deadline=today + dt.timedelta(days=60))
+    Notification.objects.all().delete()
+    with django_assert_max_num_queries(6):
+        result = services.scan_deadlines()
+    assert result.updated == 5 and result.notifications == 5
+    notes = Notification.objects.filter(recipient=handler_a, verb="overdue")
+    assert notes.count() == 5
+    note = notes.get(title__contains="超期0")
+    assert note.url == f"/supervision/{note.ref.split(':')[1]}/" and note.title.endswith("已超期")
+    again = services.scan_deadlines()
+    assert again.notifications == 0 and again.updated == 0
+
+
+def test_the_scan_tells_a_responsible_person_once_and_nobody_outside(
+    make_item, handler_a, handler_b, county_a, thresholds
+):
+    from xiaoneng.conftest import make_user
+
+    second = make_user("xs_cb2", county_a, "handler")
+    other = make_user("xs_other", county_a, "viewer")
+    today = dt.date.today()
+    make_item(
+        title="逾期",
+        assigned_on=today - dt.timedelta(days=9),
+        deadline=today - dt.timedelta(days=1),
+        responsible=handler_a,
+    )
+    make_item(
+        title="逾期2",
+        assigned_on=today - dt.timedelta(days=9),
+        deadline=today - dt.timedelta(days=1),
+        responsible=other,
+    )
+    Notification.objects.all().delete()
+    assert services.scan_deadlines().notifications == 5
+    counts = {
+        u.username: Notification.objects.filter(recipient=u).count()
+        for u in (handler_a, second, other, handler_b)
+    }
+    assert counts == {"xs_cb": 2, "xs_cb2": 2, "xs_other": 1, "wh_cb": 0}
+
+
+def test_the_scan_command_runs(make_item, capsys):
+    from django.core.management import call_command
+
+    call_command("scan-deadlines")
+    assert "扫描完成" in capsys.readouterr().out
+
+
+def test_the_daily_scan_chain_queues_once(settings, make_item):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    from xiaoneng.supervision.tasks import next_run, schedule_daily
+
+    assert schedule_daily() is True
+    assert schedule_daily() is False
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("daily_scan") and queued.run_after == next_run()

@@ -1,0 +1,355 @@
+"""Pages of 督查督办. Thin: fetch through visible_to(), call services, render."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core.audit import history_for
+from xiaoneng.core.xlsx import ImportFailed, xlsx_response
+from xiaoneng.supervision import ledger, services
+from xiaoneng.supervision.filters import LIGHT_CHOICES, ItemFilterSet
+from xiaoneng.supervision.forms import (
+    ActionForm,
+    AssignForm,
+    DecomposeForm,
+    ImportForm,
+    UrgeForm,
+)
+from xiaoneng.supervision.lights import with_light
+from xiaoneng.supervision.models import (
+    KIND_LIST_LABEL,
+    OPEN_STATUSES,
+    Attachment,
+    Item,
+    ItemKind,
+    Source,
+    Status,
+)
+from xiaoneng.units.models import Unit
+
+PAGE_SIZE = 50
+
+
+def staff_only(user) -> None:
+    if not user.is_staff_member:
+        raise PermissionDenied
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def visible_items(user):
+    return with_light(Item.objects.visible_to(user))
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def filtered(request):
+    qs = visible_items(request.user).select_related("lead_unit", "responsible")
+    return ItemFilterSet(request.GET, queryset=qs)
+
+
+def light_counts(queryset) -> dict:
+    """Counts by light in one aggregate query over the filtered list (light filter ignored)."""
+    return queryset.order_by().aggregate(
+        total=Count("pk"),
+        **{name: Count("pk", filter=Q(light_now=name)) for name, _label in LIGHT_CHOICES},
+    )
+
+
+def unit_choices(user):
+    return (
+        Unit.objects.visible_to(user)
+        .filter(path__startswith=user.unit.path, depth__lte=user.unit.depth + 2)
+        .order_by("path")
+    )
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    filterset = filtered(request)
+    qs = filterset.qs
+    without_light = ItemFilterSet(
+        {k: v for k, v in request.GET.items() if k != "light"}, queryset=filterset.queryset
+    ).qs
+    counts = light_counts(without_light)
+    page = Paginator(qs.order_by("deadline", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    kind = request.GET.get("kind", "")
+    return render(
+        request,
+        "supervision/item_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "counts": counts,
+            "kind": kind,
+            "heading": KIND_LIST_LABEL.get(kind, _("督查督办")),
+            "kinds": ItemKind.choices,
+            "sources": Source.choices,
+            "statuses": [("open", _("未办结")), *Status.choices],
+            "lights": LIGHT_CHOICES,
+            "units": unit_choices(request.user),
+            "query": request.GET.urlencode(),
+            "can_assign": request.user.has_role(*services.SUPERVISOR_ROLES, "leader"),
+        },
+    )
+
+
+@login_required
+def item_export(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    qs = filtered(request).qs.order_by("deadline", "id")
+    name = f"督办台账-{timezone.localdate():%Y%m%d}.xlsx"
+    return xlsx_response(ledger.export_bytes(qs), name)
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """待办: what needs this user's action now."""
+    staff_only(request.user)
+    user = request.user
+    base = visible_items(user).select_related("lead_unit", "assigning_unit")
+    handler_states = [
+        Status.ASSIGNED,
+        Status.ACKNOWLEDGED,
+        Status.PLAN_SUBMITTED,
+        Status.IN_PROGRESS,
+        Status.SENT_BACK,
+    ]
+    to_handle = Item.objects.none()
+    if user.has_role(*services.HANDLER_ROLES):
+        to_handle = base.filter(lead_unit=user.unit)
+    to_handle = (to_handle | base.filter(responsible=user)).filter(status__in=handler_states)
+    review = Q(parent__lead_unit=user.unit)
+    if user.has_role(*services.SUPERVISOR_ROLES):
+        review |= Q(assigning_unit__path__startswith=user.unit.path)
+    to_review = base.filter(review, status=Status.CLOSURE_REQUESTED)
+    to_urge = Item.objects.none()
+    if user.has_role(*services.SUPERVISOR_ROLES):
+        to_urge = base.filter(
+            assigning_unit__path__startswith=user.unit.path,
+            status__in=OPEN_STATUSES,
+            light_now="red",
+        ).exclude(status=Status.CLOSURE_REQUESTED)
+    return render(
+        request,
+        "supervision/my_work.html",
+        {
+            "to_handle": to_handle.distinct().order_by("deadline", "id")[:100],
+            "to_review": to_review.order_by("deadline", "id")[:100],
+            "to_urge": to_urge.order_by("deadline", "id")[:50],
+        },
+    )
+
+
+# --- one item ------------------------------------------------------------------------------
+
+
+def get_item(request, pk) -> Item:
+    staff_only(request.user)
+    return get_object_or_404(
+        visible_items(request.user).select_related(
+            "lead_unit", "assigning_unit", "responsible", "assigned_by", "parent"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item(request, pk)
+    children = list(
+        with_light(item.children.all()).select_related("lead_unit").order_by("lead_unit__code")
+    )
+    item.open_children = sum(1 for c in children if c.status != Status.CLOSED)
+    actions = services.allowed_actions(request.user, item)
+    forms = [
+        (name, services.RULES[name].label, ActionForm(action=name, item=item)) for name in actions
+    ]
+    can_review = services.is_reviewer(request.user, item)
+    context = {
+        "item": item,
+        "co_units": item.co_units.all(),
+        "events": item.events.select_related("actor", "actor_unit").prefetch_related("attachments"),
+        "attachments": item.attachments.all(),
+        "children": children,
+        "forms": forms,
+        "urge_form": UrgeForm() if can_review and item.is_open else None,
+        "can_decompose": item.is_open
+        and (services.is_handler(request.user, item) or can_review)
+        and item.lead_unit.children.exists(),
+        "history": history_for(item)[:50],
+    }
+    return render(request, "supervision/item_detail.html", context)
+
+
+@login_required
+@require_POST
+def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    item = get_item(request, pk)
+    if action not in services.RULES:
+        raise Http404
+    item.open_children = item.children.filter(status__in=OPEN_STATUSES).count()
+    form = ActionForm(request.POST, request.FILES, action=action, item=item)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{e}" for errs in form.errors.values() for e in errs))
+        return redirect("supervision:item_detail", item.pk)
+    data = form.cleaned_data
+    try:
+        services.transition(
+            item,
+            actor=request.user,
+            action=action,
+            comment=data.get("comment", ""),
+            percent=data.get("percent"),
+            plan=data.get("plan"),
+            rectification=data.get("rectification"),
+            evidence=data.get("evidence"),
+            override_reason=data.get("override_reason", ""),
+            files=data.get("files") or [],
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("无权执行该操作。"))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已%s。") % services.RULES[action].label)
+    return redirect("supervision:item_detail", item.pk)
+
+
+@login_required
+@require_POST
+def item_urge(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item(request, pk)
+    form = UrgeForm(request.POST)
+    form.is_valid()
+    if not services.is_reviewer(request.user, item):
+        raise PermissionDenied
+    try:
+        services.urge(item, actor=request.user, comment=form.cleaned_data.get("comment", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("已催办。"))
+    return redirect("supervision:item_detail", item.pk)
+
+
+@login_required
+def item_decompose(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_item(request, pk)
+    if not (services.is_handler(request.user, item) or services.is_reviewer(request.user, item)):
+        raise PermissionDenied
+    form = DecomposeForm(request.POST or None, item=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            children = services.decompose(
+                item,
+                actor=request.user,
+                units=form.cleaned_data["units"],
+                title=form.cleaned_data["title"],
+                deadline=form.cleaned_data["deadline"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已分解交办 %d 个下级事项。") % len(children))
+            return redirect("supervision:item_detail", item.pk)
+    return render(request, "supervision/item_decompose.html", {"item": item, "form": form})
+
+
+@login_required
+def item_create(request: HttpRequest) -> HttpResponse:
+    """交办. GET takes initial values from the query string (kind, lead_unit, title,
+    description, source, ref): the projects module links here from a warning."""
+    staff_only(request.user)
+    if not request.user.has_role(*services.SUPERVISOR_ROLES, "leader"):
+        raise PermissionDenied
+    initial = {
+        k: request.GET[k]
+        for k in ("kind", "title", "description", "source", "ref")
+        if k in request.GET
+    }
+    if request.GET.get("lead_unit", "").isdigit():
+        initial["lead_unit"] = int(request.GET["lead_unit"])
+    if request.GET.get("parent", "").isdigit():
+        initial["parent"] = int(request.GET["parent"])
+    form = AssignForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.assign_item(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("已交办：%s") % item.code)
+            return redirect("supervision:item_detail", item.pk)
+    return render(
+        request,
+        "supervision/item_form.html",
+        {"form": form, "ref": initial.get("ref", "")},
+    )
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+    staff_only(request.user)
+    att = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    return FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
+    )
+
+
+# --- ledgers -------------------------------------------------------------------------------
+
+
+@login_required
+def item_import(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    if not request.user.has_role(*services.SUPERVISOR_ROLES, "leader"):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, result = [], None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = ledger.import_items(upload.read(), actor=request.user, file_label=upload.name)
+        except ImportFailed as exc:
+            errors = [str(e) for e in exc.errors]
+        else:
+            messages.success(
+                request,
+                _("导入完成：新增 %(c)d 条，更新 %(u)d 条。")
+                % {"c": len(result["created"]), "u": len(result["updated"])},
+            )
+            return redirect("supervision:item_list")
+    return render(request, "supervision/item_import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    return xlsx_response(ledger.template_bytes(), "督办事项导入模板.xlsx")
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        return None

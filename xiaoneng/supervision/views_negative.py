@@ -1,0 +1,178 @@
+"""Pages of the negative list (负面清单), violations, the exposure board and the holiday table."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xiaoneng.core.audit import history_for
+from xiaoneng.supervision import services
+from xiaoneng.supervision.forms import BehaviourForm, ScheduleForm, ViolationForm
+from xiaoneng.supervision.models import Behaviour, Holiday, Violation
+from xiaoneng.supervision.views import staff_only
+from xiaoneng.supervision.workdays import parse_schedule
+
+
+def _supervisor_only(user) -> None:
+    staff_only(user)
+    if not user.has_role(*services.SUPERVISOR_ROLES):
+        raise PermissionDenied
+
+
+@login_required
+def violation_list(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    qs = (
+        Violation.objects.visible_to(request.user)
+        .filter(unit__path__startswith=request.user.unit.path)
+        .select_related("behaviour", "unit", "person")
+    )
+    if request.GET.get("behaviour", "").isdigit():
+        qs = qs.filter(behaviour_id=request.GET["behaviour"])
+    page = Paginator(qs.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "supervision/violation_list.html",
+        {
+            "page": page,
+            "behaviours": Behaviour.objects.visible_to(request.user),
+            "can_record": request.user.has_role(*services.SUPERVISOR_ROLES),
+        },
+    )
+
+
+@login_required
+def exposure_board(request: HttpRequest) -> HttpResponse:
+    """曝光台: the cases supervisors chose to publish."""
+    staff_only(request.user)
+    qs = (
+        Violation.objects.visible_to(request.user)
+        .filter(published=True)
+        .select_related("behaviour", "unit")
+        .order_by("-published_on", "-id")
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(request, "supervision/exposure_board.html", {"page": page})
+
+
+@login_required
+def violation_create(request: HttpRequest) -> HttpResponse:
+    _supervisor_only(request.user)
+    initial = {}
+    if request.GET.get("item", "").isdigit():
+        initial["item"] = request.GET["item"]
+    form = ViolationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            v = services.record_violation(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记。"))
+            return redirect("supervision:violation_detail", v.pk)
+    return render(request, "supervision/violation_form.html", {"form": form})
+
+
+@login_required
+def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    staff_only(request.user)
+    v = get_object_or_404(
+        Violation.objects.visible_to(request.user).select_related("behaviour", "unit", "item"),
+        pk=pk,
+    )
+    in_subtree = v.unit.is_within(request.user.unit)
+    return render(
+        request,
+        "supervision/violation_detail.html",
+        {
+            "v": v,
+            "can_publish": in_subtree and request.user.has_role(*services.SUPERVISOR_ROLES),
+            "history": history_for(v)[:50] if in_subtree else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def violation_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    staff_only(request.user)
+    v = get_object_or_404(
+        Violation.objects.visible_to(request.user).filter(
+            unit__path__startswith=request.user.unit.path
+        ),
+        pk=pk,
+    )
+    publish = request.POST.get("published", "1") == "1"
+    services.set_published(v, actor=request.user, published=publish)
+    messages.success(request, _("已曝光。") if publish else _("已撤下。"))
+    return redirect("supervision:violation_detail", v.pk)
+
+
+@login_required
+def behaviour_list(request: HttpRequest) -> HttpResponse:
+    staff_only(request.user)
+    return render(
+        request,
+        "supervision/behaviour_list.html",
+        {
+            "behaviours": Behaviour.objects.visible_to(request.user),
+            "can_edit": request.user.has_role(*services.SUPERVISOR_ROLES),
+        },
+    )
+
+
+@login_required
+def behaviour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _supervisor_only(request.user)
+    behaviour = get_object_or_404(Behaviour.objects.visible_to(request.user), pk=pk) if pk else None
+    form = BehaviourForm(request.POST or None, instance=behaviour)
+    if request.method == "POST" and form.is_valid():
+        services.save_behaviour(
+            Behaviour.objects.get(pk=pk) if pk else None, actor=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("已保存。"))
+        return redirect("supervision:behaviour_list")
+    return render(
+        request, "supervision/behaviour_form.html", {"form": form, "behaviour": behaviour}
+    )
+
+
+@login_required
+def holiday_list(request: HttpRequest) -> HttpResponse:
+    """The holiday table, and the form that loads a year's schedule from the notice."""
+    staff_only(request.user)
+    can_edit = request.user.has_role("supervisor", "unit_admin")
+    form = ScheduleForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            days, errors = parse_schedule(form.cleaned_data["text"])
+            if errors:
+                for e in errors:
+                    form.add_error("text", e)
+            else:
+                try:
+                    stored, recomputed = services.load_holidays(
+                        days, actor=request.user, year=form.cleaned_data["year"]
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("已载入 %(n)d 天；重算暂定时限 %(r)d 项。")
+                        % {"n": stored, "r": recomputed},
+                    )
+                    return redirect("supervision:holiday_list")
+    rows = Holiday.objects.visible_to(request.user).order_by("-year", "date")
+    years = sorted({h.year for h in rows}, reverse=True)
+    return render(
+        request,
+        "supervision/holiday_list.html",
+        {"rows": rows, "years": years, "form": form, "can_edit": can_edit},
+    )
