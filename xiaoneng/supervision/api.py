@@ -9,7 +9,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from xiaoneng.core.api import ScopedViewSetMixin
+from xiaoneng.accounts.models import User
+from xiaoneng.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
 from xiaoneng.supervision import services
 from xiaoneng.supervision.filters import ItemFilterSet
 from xiaoneng.supervision.lights import with_light
@@ -77,10 +78,8 @@ class ItemCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     source = serializers.ChoiceField(choices=Source.choices, default="superior")
-    lead_unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
-    co_units = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.all(), many=True, required=False
-    )
+    lead_unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
+    co_units = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
     assigned_on = serializers.DateField(required=False)
     deadline = serializers.DateField(required=False)
     deadline_workdays = serializers.IntegerField(required=False, min_value=1, max_value=3650)
@@ -112,7 +111,7 @@ class UrgeSerializer(serializers.Serializer):
 
 
 class ChildrenSerializer(serializers.Serializer):
-    units = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
+    units = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False)
 
@@ -136,7 +135,7 @@ class ItemViewSet(
 
     @extend_schema(request=ItemCreateSerializer, responses={201: ItemSerializer})
     def create(self, request, *args, **kwargs):
-        data = ItemCreateSerializer(data=request.data)
+        data = ItemCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         lead = values["lead_unit"]
@@ -191,7 +190,7 @@ class ItemViewSet(
         if request.method == "GET":
             rows = self.get_queryset().filter(parent=item)
             return Response(ItemSerializer(rows, many=True).data)
-        data = ChildrenSerializer(data=request.data)
+        data = ChildrenSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         try:
             children = services.decompose(item, actor=request.user, **data.validated_data)
@@ -202,8 +201,11 @@ class ItemViewSet(
 
 
 class ViolationSerializer(serializers.ModelSerializer):
-    behaviour = serializers.PrimaryKeyRelatedField(queryset=Behaviour.objects.all())
-    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    behaviour = ScopedPrimaryKeyRelatedField(queryset=Behaviour.objects.all())
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
+    person = ScopedPrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
     action = serializers.ChoiceField(choices=ActionTaken.choices)
 
     class Meta:

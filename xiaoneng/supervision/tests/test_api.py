@@ -81,3 +81,24 @@ def test_it_records_and_lists_violations(province_supervisor, county_a, handler_
     )
     assert r.status_code == 201, r.content
     assert api(handler_b).get("/api/violations/").json()["count"] == 0
+
+
+def test_unit_ids_outside_the_scope_cannot_be_probed(county_a, county_b):
+    from xiaoneng.conftest import make_user
+
+    supervisor_b = make_user("wh_xn", county_b, "supervisor")
+    client = api(supervisor_b)
+
+    def assign_to(unit_id):
+        return client.post(
+            "/api/items/",
+            {"kind": "task", "title": "越界交办", "lead_unit": unit_id, "deadline": "2030-01-01"},
+            format="json",
+        )
+
+    outside, missing = assign_to(county_a.pk), assign_to(999999)
+    assert outside.status_code == missing.status_code == 400
+    assert outside.json()["lead_unit"] == [
+        m.replace("999999", str(county_a.pk)) for m in missing.json()["lead_unit"]
+    ]
+    assert assign_to(county_b.pk).status_code == 201
