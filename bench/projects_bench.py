@@ -33,12 +33,13 @@ import json
 import os
 import platform
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import common
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,38 +70,12 @@ def parse():
     return args
 
 
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def setup_django(db: str, pg_url: str):
-    data_dir = tempfile.mkdtemp(prefix="xn-proj-bench-")
-    os.environ["XIAONENG_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    if db == "postgres":
-        import psycopg
-
-        base, name = pg_url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = pg_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    common.setup_django(db, pg_url, prefix="xn-proj-bench-")
     from xiaoneng.units.services import load_divisions
 
     load_divisions()
@@ -498,8 +473,8 @@ def bench_summary(args, out):
     assert total_row[2] == ours["projects"], (total_row[2], ours["projects"])
     kpis.summary(qs)
     run_hand_sql(sql)  # warm both
-    summary_s = median_time(lambda: kpis.summary(qs), args.repeat)
-    hand_s = median_time(lambda: run_hand_sql(sql), args.repeat)
+    summary_s = common.median_time(lambda: kpis.summary(qs), args.repeat)
+    hand_s = common.median_time(lambda: run_hand_sql(sql), args.repeat)
     out.update(summary_s=summary_s, hand_sql_s=hand_s, summary_ratio=summary_s / hand_s)
     print(f"  summary() (all of item 5, 5 queries): {summary_s * 1000:8.1f} ms")
     print(
@@ -508,7 +483,7 @@ def bench_summary(args, out):
 
     # 4. Doubling the monthly reports (another year of history).
     add_reports(args.reports_per_project, 2021, update_projects=False)
-    doubled_s = median_time(lambda: kpis.summary(qs), args.repeat)
+    doubled_s = common.median_time(lambda: kpis.summary(qs), args.repeat)
     out.update(summary_doubled_s=doubled_s, doubling_ratio=doubled_s / summary_s)
     print(
         f"  summary() with 2× reports:        {doubled_s * 1000:8.1f} ms   ratio {doubled_s / summary_s:.2f} × (target: well under 2)"

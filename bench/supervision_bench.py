@@ -24,9 +24,10 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import common
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,36 +46,6 @@ def parse():
     )
     p.add_argument("--child", help=argparse.SUPPRESS)
     return p.parse_args()
-
-
-def median_time(fn, repeat):
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def setup_django(db: str, pg_url: str):
-    data_dir = tempfile.mkdtemp(prefix="xn-sup-bench-")
-    os.environ["XIAONENG_DATA_DIR"] = data_dir
-    os.environ.pop("DATABASE_URL", None)
-    if db == "postgres":
-        import psycopg
-
-        base, name = pg_url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = pg_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def load(n_items: int):
@@ -270,7 +241,7 @@ def run(args, db):
         with CaptureQueriesContext(connection) as ctx:
             rows = list(orm_page(user, data, 50))
         queries = len(ctx.captured_queries)
-        t_orm = median_time(lambda u=user, d=data: list(orm_page(u, d, 50)), args.repeat)
+        t_orm = common.median_time(lambda u=user, d=data: list(orm_page(u, d, 50)), args.repeat)
         _light, sql = hand_sql_page(vendor, where, 50, user.unit.path)
 
         def hand(sql=sql):
@@ -280,7 +251,7 @@ def run(args, db):
 
         hand_rows = hand()
         assert [r.pk for r in rows] == [r[0] for r in hand_rows], label
-        t_sql = median_time(hand, args.repeat)
+        t_sql = common.median_time(hand, args.repeat)
         print(
             f"   {label:<52} {queries:>7} {t_orm * 1000:>9.2f} {t_sql * 1000:>9.2f} "
             f"{t_orm / t_sql:>6.2f} {len(rows)}"
@@ -296,7 +267,7 @@ def run(args, db):
     print("\n2. Page-size scaling (kind=problem, status=open)")
     base = None
     for size in (10, 50, 200, 1000):
-        t_orm = median_time(
+        t_orm = common.median_time(
             lambda s=size: list(orm_page(sup, {"kind": "problem", "status": "open"}, s)),
             args.repeat,
         )
@@ -436,7 +407,7 @@ def run(args, db):
 def main():
     args = parse()
     if args.child:
-        setup_django(args.child, args.pg_url)
+        common.setup_django(args.child, args.pg_url, prefix="xn-sup-bench-")
         run(args, args.child)
         return
     import platform

@@ -100,6 +100,8 @@ class User(AbstractUser, BaseModel):
 
     @cached_property
     def role_codes(self) -> frozenset[str]:
+        if "roles" in getattr(self, "_prefetched_objects_cache", {}):  # lists prefetch roles
+            return frozenset(role.code for role in self.roles.all())
         return frozenset(self.roles.values_list("code", flat=True))
 
     def has_role(self, *codes: str) -> bool:

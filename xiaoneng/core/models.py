@@ -155,11 +155,6 @@ class BaseModel(models.Model):
         instance._audit_loaded = loaded_values(zip(field_names, values, strict=True))
         return instance
 
-    def audit_snapshot(self) -> dict:
-        from xiaoneng.core.audit import snapshot
-
-        return snapshot(self)
-
     def delete(self, using=None, keep_parents=False, *, comment: str = ""):
         if self.deleted_at is not None:
             return 0, {}

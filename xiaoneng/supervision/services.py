@@ -217,7 +217,6 @@ def assign_item(
     item._audit_suppress = False
     item.code = _next_code(item)
     item._audit_action = "create"
-    item._audit_snapshot = None
     item.save(update_fields=["code"])
     co = [u for u in co_units if u.pk != lead_unit.pk]
     if co:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -40,7 +41,11 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "members": unit.members.prefetch_related("roles").order_by("username")
         if in_subtree
         else [],
-        "branches": unit.party_branches.all() if in_subtree else [],
+        "branches": unit.party_branches.annotate(
+            member_count=Count("members", filter=Q(members__deleted_at__isnull=True))
+        )
+        if in_subtree
+        else [],
         "history": history_for(unit)[:50] if in_subtree else [],
         "can_manage": in_subtree
         and request.user.has_role(*services.UNIT_ADMIN_ROLES)

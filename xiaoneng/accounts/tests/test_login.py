@@ -99,3 +99,17 @@ def test_an_admin_cannot_reset_a_password_outside_the_subtree(client_for, admin_
     assert response.status_code == 404
     handler_b.refresh_from_db()
     assert not handler_b.must_change_password
+
+
+def test_the_people_list_reads_roles_once_for_all_rows(
+    client_for, admin_a, county_a, django_assert_max_num_queries
+):
+    from xiaoneng.conftest import make_user
+
+    for i in range(10):
+        make_user(f"p{i}", county_a, "handler")
+    client = client_for(admin_a)
+    client.get(reverse("accounts:user_list"))
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("accounts:user_list")).content.decode()
+    assert html.count("承办人") >= 10

@@ -65,3 +65,22 @@ def test_the_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = client.get("/units/")
     assert "街道19" in response.content.decode()
+
+
+def test_the_unit_page_counts_branch_members_in_one_query(
+    client_for, admin_a, county_a, django_assert_max_num_queries
+):
+    from xiaoneng.conftest import make_user
+    from xiaoneng.units.models import PartyBranch
+
+    branches = [PartyBranch.objects.create(unit=county_a, name=f"第{i}党支部") for i in range(5)]
+    members = [make_user(f"dy{i}", county_a, "viewer") for i in range(3)]
+    for person in members:
+        person.party_branch = branches[0]
+        person.save()
+    members[2].delete()  # a deleted member no longer counts
+    client = client_for(admin_a)
+    client.get(f"/units/{county_a.pk}/")  # warm the session and role caches
+    with django_assert_max_num_queries(12):
+        html = client.get(f"/units/{county_a.pk}/").content.decode()
+    assert "第0党支部（2 名党员）" in html and "第4党支部（0 名党员）" in html

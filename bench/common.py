@@ -1,0 +1,40 @@
+"""What both benchmarks need: timing, and a fresh database with the schema migrated.
+
+The scripts run as `python bench/<name>.py`, so this module is importable as `common`.
+"""
+
+import os
+import statistics
+import tempfile
+import time
+
+
+def median_time(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def setup_django(db: str, pg_url: str, *, prefix: str) -> None:
+    """Django on a new SQLite file in a temporary data dir, or on the PostgreSQL database
+    named by `pg_url`, dropped and recreated; then migrate."""
+    os.environ["XIAONENG_DATA_DIR"] = tempfile.mkdtemp(prefix=prefix)
+    os.environ.pop("DATABASE_URL", None)
+    if db == "postgres":
+        import psycopg
+
+        base, name = pg_url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = pg_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
