@@ -151,9 +151,21 @@ class BaseModel(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # The loaded values, kept as they are: the audit snapshot is built from them only
-        # when the row is saved, so reading a list of rows costs nothing extra.
-        instance._audit_loaded = loaded_values(zip(field_names, values, strict=True))
+        # when the row is saved, so reading a list of rows costs one dict per row. Only a
+        # model with JSON fields pays for copying them (in-place edits must show as changes).
+        if cls._has_json_fields():
+            instance._audit_loaded = loaded_values(zip(field_names, values, strict=True))
+        else:
+            instance._audit_loaded = dict(zip(field_names, values, strict=True))
         return instance
+
+    @classmethod
+    def _has_json_fields(cls) -> bool:
+        flag = cls.__dict__.get("_audit_has_json")
+        if flag is None:
+            flag = any(isinstance(f, models.JSONField) for f in cls._meta.concrete_fields)
+            cls._audit_has_json = flag
+        return flag
 
     def delete(self, using=None, keep_parents=False, *, comment: str = ""):
         if self.deleted_at is not None:

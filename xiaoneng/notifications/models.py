@@ -101,3 +101,48 @@ class Webhook(BaseModel):
         if getattr(user, "unit", None) is None or not user.is_staff_member:
             return None
         return Q(unit__path__startswith=user.unit.path)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已送达")
+    FAILED = "failed", _("发送失败")
+
+
+class WebhookDelivery(BaseModel):
+    """One robot message to one webhook and its attempts (services.attempt_delivery).
+
+    Derived data like `Notification`: written in bulk and updated in place, not audited row
+    by row. `next_attempt_at` is when a pending delivery is due; while an attempt runs it is
+    pushed forward (a lease), so two workers never send the same message twice."""
+
+    webhook = models.ForeignKey(
+        Webhook, verbose_name=_("群机器人"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    text = models.TextField(_("消息内容"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("群机器人消息")
+        verbose_name_plural = _("群机器人消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+            models.Index(fields=["webhook", "status", "created_at"], name="webhook_delivery_hook"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.webhook} {self.get_status_display()}"
+
+    @classmethod
+    def scope_q(cls, user):
+        if getattr(user, "unit", None) is None or not user.is_staff_member:
+            return None
+        return Q(webhook__unit__path__startswith=user.unit.path)

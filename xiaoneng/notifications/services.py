@@ -4,6 +4,8 @@ Callers inside a transaction use `notify(...)`: everything happens after commit,
 rolled-back action notifies nobody.
 """
 
+import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -12,15 +14,28 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from xiaoneng.notifications.models import Notification, Preference, Webhook
+from xiaoneng.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    Preference,
+    Webhook,
+    WebhookDelivery,
+)
+
+# Robot messages: the first attempt at once, then retries this long after each failure;
+# after the last retry fails the delivery is marked failed (4 attempts in about 36 minutes).
+RETRY_DELAYS = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+)
+ATTEMPT_LEASE = dt.timedelta(minutes=2)  # longer than one HTTP attempt may take
 
 
 def _enqueue(task, *args):
     try:
         task.enqueue(*args)
     except Exception:  # the queue being down must not break the action that notified
-        import logging
-
         logging.getLogger(__name__).exception("could not enqueue %s", task)
 
 
@@ -58,11 +73,97 @@ def deliver(
         text = f"【效能平台】{title}"
         if url:
             text += f"\n{url}"
-        for hook_id in Webhook.objects.filter(unit_id__in=unit_ids, active=True).values_list(
+        hooks = Webhook.objects.filter(unit_id__in=unit_ids, active=True).values_list(
             "pk", flat=True
-        ):
-            _enqueue(tasks.deliver_webhook, hook_id, text)
+        )
+        now = timezone.now()
+        rows = WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(webhook_id=pk, text=text, next_attempt_at=now) for pk in hooks]
+        )
+        for row in rows:
+            _enqueue(tasks.deliver_webhook, row.pk)
     return notes
+
+
+def attempt_delivery(delivery_id: int, *, now: dt.datetime | None = None) -> str:
+    """One attempt at a robot message, if it is pending and due. Returns "sent", "retry",
+    "failed", or "skipped" (not pending, not due, or another worker holds it).
+
+    A failure (network error, HTTP error, an answer with errcode ≠ 0) schedules the next
+    attempt after RETRY_DELAYS; after the last one the delivery is marked failed. The
+    attempt is recorded on the delivery row and, as the latest result, on the webhook."""
+    from xiaoneng.notifications import webhooks
+
+    now = now or timezone.now()
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + ATTEMPT_LEASE, updated_at=now)
+    if not claimed:
+        return "skipped"
+    row = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
+    hook = row.webhook
+    if not hook.active or hook.deleted_at is not None:
+        WebhookDelivery.objects.filter(pk=row.pk).update(
+            status=DeliveryStatus.FAILED,
+            next_attempt_at=None,
+            last_error="群机器人已停用或删除，不再发送。",
+            updated_at=now,
+        )
+        return "failed"
+    attempts = row.attempts + 1
+    try:
+        webhooks.post(hook.kind, hook.url, hook.secret, row.text)
+    except Exception as exc:  # network, HTTP or platform refusal: count it, retry or give up
+        error = str(exc)[:300]
+        retry_at = now + RETRY_DELAYS[attempts - 1] if attempts <= len(RETRY_DELAYS) else None
+        WebhookDelivery.objects.filter(pk=row.pk).update(
+            status=DeliveryStatus.PENDING if retry_at else DeliveryStatus.FAILED,
+            attempts=attempts,
+            last_attempt_at=now,
+            last_error=error,
+            next_attempt_at=retry_at,
+            updated_at=now,
+        )
+        Webhook.objects.filter(pk=hook.pk).update(
+            last_status=f"失败（第 {attempts} 次）：{error}"[:200], last_sent_at=now
+        )
+        if retry_at is None:
+            return "failed"
+        _schedule_retry(row.pk, retry_at)
+        return "retry"
+    WebhookDelivery.objects.filter(pk=row.pk).update(
+        status=DeliveryStatus.SENT,
+        attempts=attempts,
+        last_attempt_at=now,
+        sent_at=now,
+        next_attempt_at=None,
+        updated_at=now,
+    )
+    Webhook.objects.filter(pk=hook.pk).update(last_status="ok", last_sent_at=now)
+    return "sent"
+
+
+def _schedule_retry(delivery_id: int, when: dt.datetime) -> None:
+    """Queue the next attempt for `when` if the task backend can defer (the database
+    backend can); otherwise `retry_due_deliveries` (the `retry-webhooks` command) picks the
+    delivery up once it is due."""
+    from xiaoneng.notifications import tasks
+
+    if getattr(tasks.deliver_webhook.get_backend(), "supports_defer", False):
+        _enqueue(tasks.deliver_webhook.using(run_after=when), delivery_id)
+
+
+def retry_due_deliveries(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Attempt every pending robot message that is due — the safety net for a queue that
+    cannot defer, was down, or lost a task. Returns counts by outcome."""
+    now = now or timezone.now()
+    due = WebhookDelivery.objects.filter(
+        status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "id")
+    counts: dict[str, int] = defaultdict(int)
+    for pk in list(due.values_list("pk", flat=True)[:1000]):
+        counts[attempt_delivery(pk, now=now)] += 1
+    return dict(counts)
 
 
 def notify(recipient_ids, **kwargs) -> None:

@@ -11,22 +11,11 @@ from xiaoneng.core.context import acting_as
 
 
 @task()
-def deliver_webhook(webhook_id: int, text: str) -> str:
-    from xiaoneng.notifications import webhooks
-    from xiaoneng.notifications.models import Webhook
+def deliver_webhook(delivery_id: int) -> str:
+    """One attempt at a robot message; a failure queues the next one (services.RETRY_DELAYS)."""
+    from xiaoneng.notifications.services import attempt_delivery
 
-    hook = Webhook.objects.filter(pk=webhook_id, active=True).first()
-    if hook is None:
-        return "inactive"
-    try:
-        result = webhooks.post(hook.kind, hook.url, hook.secret, text)
-    except Exception as exc:  # network or platform refusal: remember it, then fail the task
-        Webhook.objects.filter(pk=hook.pk).update(
-            last_status=f"失败：{exc}"[:200], last_sent_at=timezone.now()
-        )
-        raise
-    Webhook.objects.filter(pk=hook.pk).update(last_status=result, last_sent_at=timezone.now())
-    return result
+    return attempt_delivery(delivery_id)
 
 
 @task()

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,7 +11,13 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.notifications import services
 from xiaoneng.notifications.forms import PreferenceForm, WebhookForm
-from xiaoneng.notifications.models import Notification, Preference, Webhook
+from xiaoneng.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    Preference,
+    Webhook,
+    WebhookDelivery,
+)
 
 ADMIN_ROLES = ("unit_admin", "supervisor")
 
@@ -59,7 +66,25 @@ def _admin(user):
 def webhook_list(request: HttpRequest) -> HttpResponse:
     _admin(request.user)
     rows = Webhook.objects.visible_to(request.user).select_related("unit")
-    return render(request, "notifications/webhook_list.html", {"rows": rows})
+    # Messages that did not get through (given up) or are waiting for a retry, newest first.
+    troubled = (
+        WebhookDelivery.objects.visible_to(request.user)
+        .filter(Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0))
+        .select_related("webhook__unit")
+        .order_by("-last_attempt_at", "-id")[:50]
+    )
+    return render(
+        request,
+        "notifications/webhook_list.html",
+        {
+            "rows": rows,
+            "troubled": troubled,
+            "max_attempts": len(services.RETRY_DELAYS) + 1,
+            "retry_minutes": "、".join(
+                f"{d.total_seconds() / 60:g}" for d in services.RETRY_DELAYS
+            ),
+        },
+    )
 
 
 @login_required

@@ -34,7 +34,8 @@ def payload(text: str) -> bytes:
 
 
 def post(kind: str, url: str, secret: str, text: str, timeout: float = 10) -> str:
-    """Send one message; returns the platform's answer (errcode 0 means accepted)."""
+    """Send one message; returns "ok" when the platform accepted it (errcode 0). Raises on a
+    network or HTTP error, an answer that is not JSON, or errcode ≠ 0."""
     request = urllib.request.Request(
         signed_url(kind, url, secret),
         data=payload(text),
@@ -46,7 +47,7 @@ def post(kind: str, url: str, secret: str, text: str, timeout: float = 10) -> st
     try:
         answer = json.loads(body)
     except ValueError:
-        return f"HTTP {response.status} {body[:100]}"
+        raise RuntimeError(f"HTTP {response.status} {body[:100]}") from None
     if answer.get("errcode", 0) != 0:
         raise RuntimeError(f"{answer.get('errcode')} {answer.get('errmsg', '')}")
     return "ok"

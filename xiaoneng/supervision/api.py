@@ -3,6 +3,7 @@ transitions, progress reports, urges, children; /api/violations/."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,7 @@ from rest_framework.response import Response
 
 from xiaoneng.accounts.models import User
 from xiaoneng.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
-from xiaoneng.supervision import services
+from xiaoneng.supervision import negative, services
 from xiaoneng.supervision.filters import ItemFilterSet
 from xiaoneng.supervision.lights import with_light
 from xiaoneng.supervision.models import (
@@ -203,9 +204,11 @@ class ItemViewSet(
 class ViolationSerializer(serializers.ModelSerializer):
     behaviour = ScopedPrimaryKeyRelatedField(queryset=Behaviour.objects.all())
     unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
+    # An account outside the caller's scope gets the answer of an id that does not exist.
     person = ScopedPrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
+    person_display = serializers.StringRelatedField(source="person", read_only=True)
     action = serializers.ChoiceField(choices=ActionTaken.choices)
 
     class Meta:
@@ -215,6 +218,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "behaviour",
             "unit",
             "person",
+            "person_display",
             "person_name",
             "date",
             "facts",
@@ -224,7 +228,13 @@ class ViolationSerializer(serializers.ModelSerializer):
             "published",
             "published_on",
         ]
-        read_only_fields = ["published", "published_on", "person"]
+        read_only_fields = ["published", "published_on"]
+
+    def validate(self, attrs):
+        person, unit = attrs.get("person"), attrs.get("unit")
+        if person is not None and unit is not None and not negative.person_in_unit(person, unit):
+            raise ValidationError({"person": [_("该账号不属于所选单位及其下级单位。")]})
+        return attrs
 
 
 class ViolationViewSet(
@@ -234,7 +244,7 @@ class ViolationViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    queryset = Violation.objects.select_related("behaviour").order_by("-date", "-id")
+    queryset = Violation.objects.select_related("behaviour", "person").order_by("-date", "-id")
     serializer_class = ViolationSerializer
     filterset_fields = ["behaviour", "unit", "published", "action"]
 
@@ -246,6 +256,6 @@ class ViolationViewSet(
         ):
             raise ValidationError({"item": ["找不到该事项。"]})
         try:
-            serializer.instance = services.record_violation(actor=self.request.user, **values)
+            serializer.instance = negative.record_violation(actor=self.request.user, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _drf_error(exc) from exc

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from xiaoneng.supervision import services
+from xiaoneng.supervision import negative, scan, services
 from xiaoneng.supervision.models import Behaviour, Item, Violation
 from xiaoneng.units.models import Level, Unit
 
@@ -77,7 +77,7 @@ def load(ctx: dict) -> None:
         deadline_workdays=15,
         ref="demo:provisional",
     )
-    services.scan_deadlines()
+    scan.scan_deadlines()
     _violations(ctx, today)
 
 
@@ -133,7 +133,7 @@ def _violations(ctx, today):
     for name, code, person, facts, action, published in cases:
         if name not in behaviours or code not in units:
             continue
-        v = services.record_violation(
+        v = negative.record_violation(
             actor=None,
             behaviour=behaviours[name],
             unit=units[code],
@@ -143,4 +143,4 @@ def _violations(ctx, today):
             action=action,
         )
         if published:
-            services.set_published(v, actor=None, published=True)
+            negative.set_published(v, actor=None, published=True)

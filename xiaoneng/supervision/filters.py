@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.supervision.lights import light_expression
 from xiaoneng.supervision.models import Item, ItemKind, Light, Source, Status
 from xiaoneng.units.models import Unit
 
@@ -46,10 +47,10 @@ class ItemFilterSet(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_light(self, queryset, name, value):
-        """The light annotation decides; the deadline/status ranges it implies are added as
-        plain predicates so that the database can use its deadline indexes."""
+        """The light computed in SQL decides; the deadline/status ranges it implies are added
+        as plain predicates so that the database can use its deadline indexes."""
         today = timezone.localdate()
-        qs = queryset.filter(light_now=value)
+        qs = queryset.alias(light_filter=light_expression(today)).filter(light_filter=value)
         if value == "none":
             return qs.filter(status=Status.CLOSED)
         qs = qs.exclude(status=Status.CLOSED)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accounts.models import User
 from xiaoneng.supervision.models import (
     ActionTaken,
     Behaviour,
@@ -9,6 +10,7 @@ from xiaoneng.supervision.models import (
     Urgency,
     Violation,
 )
+from xiaoneng.supervision.negative import person_in_unit
 from xiaoneng.units.models import Unit
 
 
@@ -221,12 +223,42 @@ class BehaviourForm(forms.ModelForm):
 
 
 class ViolationForm(forms.ModelForm):
+    # A username, not a drop-down: a provincial supervisor sees every account in the province.
+    # Only accounts visible to the actor are accepted; anything else gets the same answer as a
+    # name that does not exist, so accounts outside the scope cannot be probed.
+    person = forms.ModelChoiceField(
+        label=_("当事人账号"),
+        queryset=User.objects.none(),
+        to_field_name="username",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("当事人有平台账号时填写其用户名；没有账号的只填姓名。"),
+        error_messages={"invalid_choice": _("找不到该账号，或该账号不在您的管辖范围内。")},
+    )
+
     class Meta:
         model = Violation
-        fields = ["behaviour", "unit", "person_name", "date", "facts", "action", "action_detail"]
+        fields = [
+            "behaviour",
+            "unit",
+            "person",
+            "person_name",
+            "date",
+            "facts",
+            "action",
+            "action_detail",
+        ]
         widgets = {"date": DateInput(), "facts": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(user)
+        self.fields["person"].queryset = User.objects.visible_to(user).filter(is_active=True)
         self.fields["action"].choices = ActionTaken.choices
+
+    def clean(self):
+        data = super().clean()
+        person, unit = data.get("person"), data.get("unit")
+        if person and unit and not person_in_unit(person, unit):
+            self.add_error("person", _("该账号不属于所选单位及其下级单位。"))
+        return data

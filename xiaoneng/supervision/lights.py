@@ -18,7 +18,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from xiaoneng.supervision import conf
-from xiaoneng.supervision.models import OPEN_STATUSES
+from xiaoneng.supervision.models import OPEN_STATUSES, Status
 
 
 class DayNumber(Func):
@@ -56,7 +56,7 @@ def light_expression(on: dt.date | None = None, prefix: str = ""):
     span = d - a
     behind = GreaterThan(Value(100) * (t - a) - F(f"{prefix}progress") * span, Value(points) * span)
     return Case(
-        When(~Q(**{f"{prefix}status__in": OPEN_STATUSES}), then=Value("none")),
+        When(Q(**{f"{prefix}status": Status.CLOSED}), then=Value("none")),
         When(Q(**{f"{prefix}deadline__isnull": True}), then=Value("green")),
         When(Q(**{f"{prefix}deadline__lt": on}), then=Value("red")),
         When(Q(**{f"{prefix}deadline__lte": on + dt.timedelta(days=n_days)}), then=Value("yellow")),

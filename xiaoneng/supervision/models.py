@@ -69,6 +69,8 @@ def item_scope_q(user, prefix: str = "") -> Q | None:
     unit = getattr(user, "unit", None)
     if unit is None or not user.is_staff_member:
         return None
+    if unit.parent_id is None:  # the root of the tree (the province) sees every item
+        return Q()
     path = unit.path
     sub = Unit.objects.filter(path__startswith=path).values("pk")
     co = ItemCoUnit.objects.filter(item=OuterRef(f"{prefix}pk"), unit__path__startswith=path)
@@ -186,6 +188,10 @@ class Item(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
+
+    @property
+    def lead_unit_name(self) -> str:
+        return self.lead_unit.name
 
     def tag_list(self) -> list[str]:
         text = self.tags.replace("，", "、").replace(",", "、")

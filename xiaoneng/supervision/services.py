@@ -1,29 +1,28 @@
-"""Every state change of the supervision module: assign, the lifecycle transitions, urge,
-decompose, holidays, the deadline scan. Each is atomic, re-checks scope inside the
+"""The state changes of a supervision item: assign, the lifecycle transitions, urge,
+decompose (holidays are in holidays.py, the deadline scan in scan.py, the negative list in
+negative.py). Each is atomic, re-checks scope inside the
 transaction, writes the timeline and the change log, and notifies after commit."""
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Case, F, IntegerField, Q, Value, When
+from django.db.models import Avg, Case, F, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from xiaoneng.core import audit
 from xiaoneng.notifications.services import notify
 from xiaoneng.supervision import conf
-from xiaoneng.supervision.lights import light_expression
 from xiaoneng.supervision.models import (
     KIND_PREFIX,
     OPEN_STATUSES,
     Attachment,
     EventAction,
-    Holiday,
     Item,
     ItemCoUnit,
     ItemEvent,
@@ -32,9 +31,8 @@ from xiaoneng.supervision.models import (
     Status,
     Urge,
     Urgency,
-    Violation,
 )
-from xiaoneng.supervision.workdays import Calendar, add_workdays, compute_deadline
+from xiaoneng.supervision.workdays import compute_deadline
 from xiaoneng.units.models import Unit
 
 HANDLER_ROLES = ("handler", "unit_admin", "leader")
@@ -306,32 +304,38 @@ class Rule:
     target: str
     who: str
     needs_comment: bool
-    label: str
+    label: object  # a lazy translation
 
 
 S = Status
 RULES: dict[str, Rule] = {
-    "acknowledge": Rule(frozenset({S.ASSIGNED}), S.ACKNOWLEDGED, HANDLER, False, "签收"),
+    "acknowledge": Rule(frozenset({S.ASSIGNED}), S.ACKNOWLEDGED, HANDLER, False, _lazy("签收")),
     "submit_plan": Rule(
-        frozenset({S.ACKNOWLEDGED, S.PLAN_SUBMITTED}), S.PLAN_SUBMITTED, HANDLER, True, "报送方案"
+        frozenset({S.ACKNOWLEDGED, S.PLAN_SUBMITTED}),
+        S.PLAN_SUBMITTED,
+        HANDLER,
+        True,
+        _lazy("报送方案"),
     ),
     "report_progress": Rule(
         frozenset({S.ACKNOWLEDGED, S.PLAN_SUBMITTED, S.IN_PROGRESS, S.SENT_BACK}),
         S.IN_PROGRESS,
         HANDLER,
         True,
-        "进展反馈",
+        _lazy("进展反馈"),
     ),
     "request_closure": Rule(
         frozenset({S.PLAN_SUBMITTED, S.IN_PROGRESS, S.SENT_BACK}),
         S.CLOSURE_REQUESTED,
         HANDLER,
         True,
-        "申请办结",
+        _lazy("申请办结"),
     ),
-    "approve": Rule(frozenset({S.CLOSURE_REQUESTED}), S.CLOSED, REVIEWER, False, "审核通过并办结"),
-    "send_back": Rule(frozenset({S.CLOSURE_REQUESTED}), S.SENT_BACK, REVIEWER, True, "退回"),
-    "reopen": Rule(frozenset({S.CLOSED}), S.IN_PROGRESS, REVIEWER, True, "重办"),
+    "approve": Rule(
+        frozenset({S.CLOSURE_REQUESTED}), S.CLOSED, REVIEWER, False, _lazy("审核通过并办结")
+    ),
+    "send_back": Rule(frozenset({S.CLOSURE_REQUESTED}), S.SENT_BACK, REVIEWER, True, _lazy("退回")),
+    "reopen": Rule(frozenset({S.CLOSED}), S.IN_PROGRESS, REVIEWER, True, _lazy("重办")),
 }
 ACTIONS = list(RULES)
 
@@ -634,233 +638,3 @@ def decompose(
     for child in children:
         _notify(child, handler_ids(child), "assigned", _("新交办事项"), robots=True)
     return children
-
-
-# --- holidays and provisional deadlines --------------------------------------------------
-
-
-@transaction.atomic
-def load_holidays(days, *, actor, year: int | None = None) -> tuple[int, int]:
-    """Store a year's schedule (date, is_workday, note) and recompute the provisional
-    deadlines it settles. Returns (days stored, deadlines recomputed)."""
-    if actor is not None and not actor.has_role("supervisor", "unit_admin"):
-        raise PermissionDenied(_("只有督查人员或单位管理员可以维护节假日安排。"))
-    days = list(days)
-    if not days:
-        raise ValidationError(_("没有可载入的日期。"))
-    years = set()
-    stored = 0
-    for day, is_workday, note in days:
-        y = year or day.year
-        years.add(y)
-        row = Holiday.all_objects.filter(date=day).first() or Holiday(date=day)
-        row.is_workday = is_workday
-        row.note = note[:100]
-        row.year = y
-        row.deleted_at = None
-        row.save()
-        stored += 1
-    return stored, recompute_provisional(actor=actor)
-
-
-@transaction.atomic
-def delete_holiday(day: Holiday, *, actor) -> int:
-    if actor is not None and not actor.has_role("supervisor", "unit_admin"):
-        raise PermissionDenied
-    day.delete()
-    return 0
-
-
-def recompute_provisional(*, actor=None) -> int:
-    """Recompute every provisional working-day deadline; clear the flag where now known."""
-    calendar = Calendar()
-    changed = []
-    for item in Item.objects.filter(deadline_provisional=True).select_for_update():
-        if item.deadline_basis != "workdays" or item.deadline_count is None:
-            item.deadline_provisional = not _year_known(item.deadline, calendar)
-            changed.append((item, item.deadline))
-            continue
-        due, provisional = add_workdays(item.assigned_on, item.deadline_count, calendar)
-        changed.append((item, item.deadline))
-        item.deadline = due
-        item.deadline_provisional = provisional
-    for item, old in changed:
-        item._audit_action = "recompute_deadline"
-        item.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
-        _event(
-            item,
-            EventAction.DEADLINE,
-            actor=actor,
-            comment=_("节假日安排已载入，时限由 %(old)s 重算为 %(new)s%(mark)s")
-            % {
-                "old": old,
-                "new": item.deadline,
-                "mark": _("（仍为暂定）") if item.deadline_provisional else "",
-            },
-        )
-    return len(changed)
-
-
-def _year_known(day: dt.date | None, calendar: Calendar) -> bool:
-    if day is None:
-        return True
-    calendar.provisional_years = set()
-    calendar.is_workday(day)
-    return not calendar.provisional_years
-
-
-# --- the deadline scan -------------------------------------------------------------------
-
-
-@dataclass
-class ScanResult:
-    updated: int  # items whose stored light changed
-    notifications: int  # inbox rows written for lights that worsened
-
-
-def _notification_columns(recipient):
-    from django.db.models import CharField, DateTimeField
-    from django.db.models.functions import Cast, Concat
-
-    now = Value(timezone.now(), output_field=DateTimeField())
-    prefix = reverse("supervision:item_detail", args=[987654321]).split("987654321")
-    red = Q(light="red")
-    return [
-        ("created_at", now),
-        ("updated_at", now),
-        ("recipient_id", recipient),
-        ("verb", Case(When(red, then=Value("overdue")), default=Value("due_soon"))),
-        (
-            "title",
-            Concat(
-                F("code"),
-                Value(" "),
-                F("title"),
-                Value("："),
-                Case(When(red, then=Value(_("已超期"))), default=Value(_("临近时限或进度滞后"))),
-                output_field=CharField(),
-            ),
-        ),
-        (
-            "url",
-            Concat(
-                Value(prefix[0]),
-                Cast("pk", CharField()),
-                Value(prefix[1]),
-                output_field=CharField(),
-            ),
-        ),
-        (
-            "ref",
-            Concat(Value("supervision.item:"), Cast("pk", CharField()), output_field=CharField()),
-        ),
-    ]
-
-
-def _insert_select(queryset, columns) -> int:
-    """INSERT INTO notifications (…) SELECT … — the ORM builds the SELECT, one statement runs."""
-    from django.db import connection
-
-    from xiaoneng.notifications.models import Notification
-
-    names = [f"c_{name}" for name, _expr in columns]
-    qs = queryset.annotate(**{n: expr for n, (_name, expr) in zip(names, columns, strict=True)})
-    sql, params = qs.values_list(*names).query.sql_with_params()
-    table = connection.ops.quote_name(Notification._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(name) for name, _expr in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({cols}) {sql}", params)
-        return cursor.rowcount
-
-
-def scan_deadlines(on: dt.date | None = None) -> ScanResult:
-    """The due-soon / overdue scan, set-based, no Python loop over items:
-
-    1. one UPDATE stores every changed light (the SQL expression of lights.py) and stamps, in
-       the same pass, the rows whose light worsened (green → yellow/red, yellow → red) with
-       this scan's number;
-    2. two INSERT … SELECT statements write the notifications for the stamped rows (found
-       through an index): to the lead unit's handlers, and to a named responsible person
-       who is not one of them.
-    """
-    from django.db.models import BigIntegerField
-    from django.db.models.lookups import Exact, In
-
-    expr = light_expression(on)
-    scan = time.time_ns() // 1000  # microseconds: unique per scan, increasing
-    stamp = Value(scan, output_field=BigIntegerField())
-    keep = F("worsened_in_scan")
-    worsened = Case(
-        When(Q(light="red"), then=keep),
-        When(Q(light="yellow") & Exact(expr, Value("red")), then=stamp),
-        When(~Q(light="yellow") & In(expr, ["yellow", "red"]), then=stamp),
-        default=keep,
-        output_field=BigIntegerField(),
-    )
-    with transaction.atomic():
-        updated = Item.objects.exclude(light=expr).update(light=expr, worsened_in_scan=worsened)
-        flagged = Item.objects.filter(worsened_in_scan=scan).order_by()
-        to_handlers = flagged.filter(
-            lead_unit__members__roles__code="handler",
-            lead_unit__members__is_active=True,
-            lead_unit__members__deleted_at__isnull=True,
-        )
-        n = _insert_select(to_handlers, _notification_columns(F("lead_unit__members__id")))
-        to_responsible = flagged.filter(
-            responsible__isnull=False, responsible__is_active=True
-        ).exclude(responsible__in=_lead_unit_handlers())
-        n += _insert_select(to_responsible, _notification_columns(F("responsible_id")))
-    return ScanResult(updated=updated, notifications=n)
-
-
-def _lead_unit_handlers():
-    from django.db.models import OuterRef
-
-    from xiaoneng.accounts.models import User
-
-    return User.objects.filter(unit_id=OuterRef("lead_unit_id"), roles__code="handler").values("pk")
-
-
-# --- negative list -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def record_violation(*, actor, **fields) -> Violation:
-    unit = fields["unit"]
-    if actor is not None and (
-        not actor.has_role(*SUPERVISOR_ROLES) or not unit.is_within(actor.unit)
-    ):
-        raise PermissionDenied(_("只有督查人员可以登记本单位及下级单位的负面清单记录。"))
-    v = Violation(recorded_by=actor, **fields)
-    v.full_clean()
-    v.save()
-    return v
-
-
-@transaction.atomic
-def set_published(violation: Violation, *, actor, published: bool, comment: str = "") -> Violation:
-    if actor is not None:
-        violation.ensure_visible_to(actor)
-        if not actor.has_role(*SUPERVISOR_ROLES) or not violation.unit.is_within(actor.unit):
-            raise PermissionDenied(_("只有督查人员可以决定曝光。"))
-    violation.published = published
-    violation.published_on = timezone.localdate() if published else None
-    violation._audit_action = "publish" if published else "unpublish"
-    violation._audit_comment = comment
-    violation.save()
-    return violation
-
-
-@transaction.atomic
-def save_behaviour(behaviour, *, actor, name: str, description: str = "", sort: int = 0):
-    from xiaoneng.supervision.models import Behaviour
-
-    if actor is not None and not actor.has_role(*SUPERVISOR_ROLES):
-        raise PermissionDenied(_("只有督查人员可以维护负面清单。"))
-    behaviour = behaviour or Behaviour()
-    behaviour.name = name
-    behaviour.description = description
-    behaviour.sort = sort
-    behaviour.full_clean()
-    behaviour.save()
-    return behaviour

@@ -41,8 +41,8 @@ def schedule_daily() -> bool:
 
 @task()
 def scan_deadlines(on: str | None = None) -> dict:
-    """One due-soon / overdue scan (set-based; see services.scan_deadlines)."""
-    from xiaoneng.supervision.services import scan_deadlines as run
+    """One due-soon / overdue scan (set-based; see scan.scan_deadlines)."""
+    from xiaoneng.supervision.scan import scan_deadlines as run
 
     with acting_as(None):
         result = run(dt.date.fromisoformat(on) if on else None)
@@ -51,7 +51,7 @@ def scan_deadlines(on: str | None = None) -> dict:
 
 @task()
 def daily_scan() -> dict:
-    from xiaoneng.supervision.services import scan_deadlines as run
+    from xiaoneng.supervision.scan import scan_deadlines as run
 
     with acting_as(None):
         result = run()

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.xlsx import ImportFailed, xlsx_response
-from xiaoneng.supervision import ledger, services
+from xiaoneng.supervision import ledger, listing, services
 from xiaoneng.supervision.filters import LIGHT_CHOICES, ItemFilterSet
 from xiaoneng.supervision.forms import (
     ActionForm,
@@ -56,16 +56,7 @@ def visible_items(user):
 
 
 def filtered(request):
-    qs = visible_items(request.user).select_related("lead_unit", "responsible")
-    return ItemFilterSet(request.GET, queryset=qs)
-
-
-def light_counts(queryset) -> dict:
-    """Counts by light in one aggregate query over the filtered list (light filter ignored)."""
-    return queryset.order_by().aggregate(
-        total=Count("pk"),
-        **{name: Count("pk", filter=Q(light_now=name)) for name, _label in LIGHT_CHOICES},
-    )
+    return listing.filtered(request.user, request.GET)
 
 
 def unit_choices(user):
@@ -84,8 +75,9 @@ def item_list(request: HttpRequest) -> HttpResponse:
     without_light = ItemFilterSet(
         {k: v for k, v in request.GET.items() if k != "light"}, queryset=filterset.queryset
     ).qs
-    counts = light_counts(without_light)
-    page = Paginator(qs.order_by("deadline", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = listing.light_counts(without_light)
+    page = Paginator(qs.order_by(*listing.ORDER), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = listing.rows(page.object_list)
     kind = request.GET.get("kind", "")
     return render(
         request,
@@ -110,7 +102,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_export(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
-    qs = filtered(request).qs.order_by("deadline", "id")
+    qs = with_light(filtered(request).qs).order_by(*listing.ORDER)
     name = f"督办台账-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(ledger.export_bytes(qs), name)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.audit import history_for
-from xiaoneng.supervision import services
+from xiaoneng.supervision import holidays, negative, services
 from xiaoneng.supervision.forms import BehaviourForm, ScheduleForm, ViolationForm
 from xiaoneng.supervision.models import Behaviour, Holiday, Violation
 from xiaoneng.supervision.views import staff_only
@@ -52,7 +52,7 @@ def exposure_board(request: HttpRequest) -> HttpResponse:
     qs = (
         Violation.objects.visible_to(request.user)
         .filter(published=True)
-        .select_related("behaviour", "unit")
+        .select_related("behaviour", "unit", "person")
         .order_by("-published_on", "-id")
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -68,7 +68,7 @@ def violation_create(request: HttpRequest) -> HttpResponse:
     form = ViolationForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            v = services.record_violation(actor=request.user, **form.cleaned_data)
+            v = negative.record_violation(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -81,7 +81,9 @@ def violation_create(request: HttpRequest) -> HttpResponse:
 def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request.user)
     v = get_object_or_404(
-        Violation.objects.visible_to(request.user).select_related("behaviour", "unit", "item"),
+        Violation.objects.visible_to(request.user).select_related(
+            "behaviour", "unit", "item", "person__unit"
+        ),
         pk=pk,
     )
     in_subtree = v.unit.is_within(request.user.unit)
@@ -107,7 +109,7 @@ def violation_publish(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     publish = request.POST.get("published", "1") == "1"
-    services.set_published(v, actor=request.user, published=publish)
+    negative.set_published(v, actor=request.user, published=publish)
     messages.success(request, _("已曝光。") if publish else _("已撤下。"))
     return redirect("supervision:violation_detail", v.pk)
 
@@ -131,7 +133,7 @@ def behaviour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     behaviour = get_object_or_404(Behaviour.objects.visible_to(request.user), pk=pk) if pk else None
     form = BehaviourForm(request.POST or None, instance=behaviour)
     if request.method == "POST" and form.is_valid():
-        services.save_behaviour(
+        negative.save_behaviour(
             Behaviour.objects.get(pk=pk) if pk else None, actor=request.user, **form.cleaned_data
         )
         messages.success(request, _("已保存。"))
@@ -157,7 +159,7 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
                     form.add_error("text", e)
             else:
                 try:
-                    stored, recomputed = services.load_holidays(
+                    stored, recomputed = holidays.load_holidays(
                         days, actor=request.user, year=form.cleaned_data["year"]
                     )
                 except ValidationError as exc:

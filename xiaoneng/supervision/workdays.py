@@ -4,7 +4,7 @@ Which days are worked comes from, in order:
 1. the Holiday table (the State Council's schedule an admin loaded; it wins when both know a day);
 2. the `chinese-calendar` package for the years it knows (2004–2026 in 1.11);
 3. otherwise weekends only — and the result is marked *provisional*. When that year's
-   schedule is loaded, `services.load_holidays` recomputes provisional deadlines.
+   schedule is loaded, `holidays.load_holidays` recomputes provisional deadlines.
 """
 
 import datetime as dt

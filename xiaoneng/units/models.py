@@ -2,10 +2,27 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, lookups
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.models import BaseModel
+
+
+class PathField(models.CharField):
+    """A materialised path of ids ("1/5/23/"): a subtree is a prefix match on its index."""
+
+
+@PathField.register_lookup
+class PathStartsWith(lookups.StartsWith):
+    """On SQLite, LIKE is case-insensitive and never uses the index (it scans the table);
+    GLOB is case-sensitive and becomes an index range. Paths hold only digits and "/", so a
+    literal prefix needs no escaping. Other databases and expressions keep Django's LIKE."""
+
+    def as_sqlite(self, compiler, connection):
+        if not isinstance(self.rhs, str) or not set(self.rhs) <= set("0123456789/"):
+            return self.as_sql(compiler, connection)
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} GLOB %s", [*params, f"{self.rhs}*"]
 
 
 class Level(models.TextChoices):
@@ -48,7 +65,7 @@ class Unit(BaseModel):
         related_name="children",
     )
     # Materialised path of ids, "1/5/23/": a subtree is one indexed prefix match.
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    path = PathField(max_length=255, db_index=True, editable=False, default="")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort = models.IntegerField(_("排序"), default=0)
     lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from xiaoneng.notifications.models import Notification
-from xiaoneng.supervision import services
+from xiaoneng.supervision import listing, scan
 from xiaoneng.supervision.lights import light_in_python, with_light
 from xiaoneng.supervision.models import Item
 
@@ -12,8 +12,10 @@ TODAY = dt.date(2026, 6, 15)
 
 
 def light_of(item, on=TODAY):
+    """The light in SQL; the list page's rows and the Python rule must agree with it."""
     sql = with_light(Item.objects.filter(pk=item.pk), on).get().light_now
     assert sql == light_in_python(Item.objects.get(pk=item.pk), on)
+    assert [row.light_now for row in listing.rows(Item.objects.filter(pk=item.pk), on)] == [sql]
     return sql
 
 
@@ -85,7 +87,10 @@ def test_it_filters_and_counts_lists_by_light(
     with django_assert_max_num_queries(12):
         r = c.get("/supervision/?light=red")
     assert r.context["counts"] == {"total": 5, "green": 3, "yellow": 1, "red": 1, "none": 0}
-    assert [i.title for i in r.context["page"]] == ["红"]
+    assert [(i.title, i.light_now) for i in r.context["page"]] == [("红", "red")]
+    assert "light-red" in r.content.decode()
+    r = c.get("/supervision/")
+    assert sorted(i.light_now for i in r.context["page"]) == ["green"] * 3 + ["red", "yellow"]
     with django_assert_max_num_queries(12):
         c.get(
             "/supervision/?light=green&kind=task&status=open&q=绿&source=superior&deadline_from=2000-01-01"
@@ -105,13 +110,13 @@ def test_the_scan_is_set_based_and_notifies_once(
     make_item(title="正常", assigned_on=today, deadline=today + dt.timedelta(days=60))
     Notification.objects.all().delete()
     with django_assert_max_num_queries(6):
-        result = services.scan_deadlines()
+        result = scan.scan_deadlines()
     assert result.updated == 5 and result.notifications == 5
     notes = Notification.objects.filter(recipient=handler_a, verb="overdue")
     assert notes.count() == 5
     note = notes.get(title__contains="超期0")
     assert note.url == f"/supervision/{note.ref.split(':')[1]}/" and note.title.endswith("已超期")
-    again = services.scan_deadlines()
+    again = scan.scan_deadlines()
     assert again.notifications == 0 and again.updated == 0
 
 
@@ -136,7 +141,7 @@ def test_the_scan_tells_a_responsible_person_once_and_nobody_outside(
         responsible=other,
     )
     Notification.objects.all().delete()
-    assert services.scan_deadlines().notifications == 5
+    assert scan.scan_deadlines().notifications == 5
     counts = {
         u.username: Notification.objects.filter(recipient=u).count()
         for u in (handler_a, second, other, handler_b)

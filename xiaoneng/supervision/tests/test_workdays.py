@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from xiaoneng.supervision import services
+from xiaoneng.supervision import holidays
 from xiaoneng.supervision.models import Item
 from xiaoneng.supervision.workdays import add_workdays, parse_schedule
 
@@ -43,7 +43,7 @@ def test_it_recomputes_provisional_deadlines_when_the_year_is_loaded(
         "2027-01-01 休 元旦\n2027-01-04~2027-01-05 休 假想的补休\n2027-01-09 班 调休"
     )
     assert errors == []
-    stored, recomputed = services.load_holidays(days, actor=province_supervisor, year=2027)
+    stored, recomputed = holidays.load_holidays(days, actor=province_supervisor, year=2027)
     assert (stored, recomputed) == (4, 1)
     item.refresh_from_db()
     # 12-29,30,31 (3), 01-06,07,08 (6), 01-09 Sat workday (7), 01-11,12,13 (10)

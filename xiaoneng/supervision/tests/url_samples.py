@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from xiaoneng.supervision import services
+from xiaoneng.supervision import negative, services
 from xiaoneng.supervision.models import Behaviour
 
 
@@ -19,7 +19,7 @@ def samples(ctx) -> dict:
     )
     att = item.attachments.first()
     behaviour = Behaviour.objects.first() or Behaviour.objects.create(name="推诿扯皮")
-    violation = services.record_violation(
+    violation = negative.record_violation(
         actor=ctx["supervisor"],
         behaviour=behaviour,
         unit=ctx["county_a"],

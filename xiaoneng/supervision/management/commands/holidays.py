@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from xiaoneng.core.context import acting_as
-from xiaoneng.supervision import services
+from xiaoneng.supervision import holidays
 from xiaoneng.supervision.models import Holiday
 from xiaoneng.supervision.workdays import parse_schedule
 
@@ -52,5 +52,5 @@ class Command(BaseCommand):
         if errors:
             raise CommandError("\n".join(errors))
         with acting_as(None):
-            stored, recomputed = services.load_holidays(days, actor=None, year=options.get("year"))
+            stored, recomputed = holidays.load_holidays(days, actor=None, year=options.get("year"))
         self.stdout.write(f"已载入 {stored} 天；重算暂定时限 {recomputed} 项。")

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             result = scan_deadlines.enqueue(date)
             self.stdout.write(f"已排队：{result.id}")
             return
-        from xiaoneng.supervision.services import scan_deadlines
+        from xiaoneng.supervision.scan import scan_deadlines
 
         with acting_as(None):
             r = scan_deadlines(dt.date.fromisoformat(date) if date else None)

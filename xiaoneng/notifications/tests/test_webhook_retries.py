@@ -1,0 +1,188 @@
+"""Robot messages that fail are retried with backoff, against a real HTTP server on 127.0.0.1."""
+
+import datetime as dt
+import http.server
+import json
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from xiaoneng.conftest import make_user
+from xiaoneng.notifications import services
+from xiaoneng.notifications.models import Webhook, WebhookDelivery
+
+pytestmark = pytest.mark.django_db
+
+
+class Scripted(http.server.BaseHTTPRequestHandler):
+    """Answers each POST with the next scripted answer; the last one repeats."""
+
+    script: list = []
+    received: list = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Scripted.received.append(json.loads(body)["text"]["content"])
+        step = Scripted.script[min(len(Scripted.received), len(Scripted.script)) - 1]
+        status, answer = step
+        data = json.dumps(answer).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+DOWN = (500, {"error": "upstream down"})
+REFUSED = (200, {"errcode": 310000, "errmsg": "sign not match"})
+OK = (200, {"errcode": 0, "errmsg": "ok"})
+
+
+@pytest.fixture
+def robot(county_a):
+    Scripted.received = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), Scripted)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def _hook(*script):
+        Scripted.script = list(script)
+        url = f"http://127.0.0.1:{server.server_port}/cgi-bin/webhook/send?key=k"
+        return Webhook.objects.create(unit=county_a, name="西山企微群", kind="wecom", url=url)
+
+    yield _hook
+    server.shutdown()
+    server.server_close()
+
+
+def send(county_a, handler_a):
+    services.deliver([handler_a.pk], verb="urge", title="催办：供水整改", unit_ids=[county_a.pk])
+    return WebhookDelivery.objects.get()
+
+
+class TestImmediateBackend:
+    """The immediate backend cannot defer: the first attempt runs at once, the retries are
+    made by `retry_due_deliveries` (the `retry-webhooks` command) when they are due."""
+
+    @pytest.fixture(autouse=True)
+    def _immediate(self, settings):
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
+
+    def test_it_fails_twice_then_succeeds(self, robot, county_a, handler_a):
+        hook = robot(DOWN, REFUSED, OK)
+        d = send(county_a, handler_a)
+        t0 = d.last_attempt_at
+        assert (d.status, d.attempts) == ("pending", 1)
+        assert "500" in d.last_error
+        assert d.next_attempt_at == t0 + dt.timedelta(minutes=1)
+        # Not due yet: nothing is sent.
+        assert services.retry_due_deliveries(now=t0 + dt.timedelta(seconds=59)) == {}
+        assert len(Scripted.received) == 1
+        # errcode ≠ 0 counts as a failure.
+        t1 = t0 + dt.timedelta(minutes=1)
+        assert services.retry_due_deliveries(now=t1) == {"retry": 1}
+        d.refresh_from_db()
+        assert (d.status, d.attempts) == ("pending", 2)
+        assert "310000" in d.last_error
+        assert d.next_attempt_at == t1 + dt.timedelta(minutes=5)
+        assert "失败（第 2 次）" in Webhook.objects.get(pk=hook.pk).last_status
+        t2 = t1 + dt.timedelta(minutes=5)
+        assert services.retry_due_deliveries(now=t2) == {"sent": 1}
+        d.refresh_from_db()
+        assert (d.status, d.attempts, d.sent_at, d.next_attempt_at) == ("sent", 3, t2, None)
+        assert Webhook.objects.get(pk=hook.pk).last_status == "ok"
+        assert len(Scripted.received) == 3 and "催办：供水整改" in Scripted.received[-1]
+        assert services.retry_due_deliveries(now=t2 + dt.timedelta(hours=1)) == {}
+
+    def test_it_gives_up_after_the_last_attempt(self, robot, county_a, handler_a):
+        robot(DOWN)
+        d = send(county_a, handler_a)
+        now = d.last_attempt_at
+        for delay in services.RETRY_DELAYS:
+            now += delay
+            services.retry_due_deliveries(now=now)
+        d.refresh_from_db()
+        assert (d.status, d.attempts, d.next_attempt_at) == ("failed", 4, None)
+        assert len(Scripted.received) == 4
+        assert services.retry_due_deliveries(now=now + dt.timedelta(days=1)) == {}
+        assert len(Scripted.received) == 4
+
+    def test_the_command_retries_what_is_due(self, robot, county_a, handler_a, capsys):
+        robot(DOWN, OK)
+        d = send(county_a, handler_a)
+        WebhookDelivery.objects.filter(pk=d.pk).update(next_attempt_at=timezone.now())
+        call_command("retry-webhooks")
+        assert "送达 1" in capsys.readouterr().out
+        d.refresh_from_db()
+        assert (d.status, d.attempts) == ("sent", 2)
+
+    def test_a_webhook_switched_off_meanwhile_is_not_retried(self, robot, county_a, handler_a):
+        hook = robot(DOWN, OK)
+        d = send(county_a, handler_a)
+        Webhook.objects.filter(pk=hook.pk).update(active=False)
+        assert services.retry_due_deliveries(now=d.next_attempt_at) == {"failed": 1}
+        d.refresh_from_db()
+        assert d.status == "failed" and "停用" in d.last_error
+        assert len(Scripted.received) == 1
+
+    def test_admins_see_failed_deliveries_of_their_units_only(
+        self, robot, client_for, county_a, county_b, admin_a, handler_a
+    ):
+        robot(DOWN)
+        d = send(county_a, handler_a)
+        WebhookDelivery.objects.filter(pk=d.pk).update(status="failed", attempts=4)
+        page = client_for(admin_a).get("/inbox/webhooks/").content.decode()
+        assert "催办：供水整改" in page and "4 / 4" in page and "upstream" not in page
+        assert "500" in page
+        admin_b = make_user("wh_admin", county_b, "unit_admin")
+        other = client_for(admin_b).get("/inbox/webhooks/").content.decode()
+        assert "催办：供水整改" not in other
+        assert client_for(handler_a).get("/inbox/webhooks/").status_code == 403
+
+
+class TestDatabaseQueue:
+    """With the database queue (the default) a failure queues the next attempt for later
+    (django-tasks `run_after`), and the worker runs it once due."""
+
+    @pytest.fixture(autouse=True)
+    def _database_queue(self, settings, monkeypatch):
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        # The worker closes "old" connections between tasks; inside the test's transaction
+        # (autocommit off) PostgreSQL's connection would count as unusable and be closed.
+        monkeypatch.setattr(
+            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+        )
+
+    def work(self):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+
+    def test_the_worker_retries_at_the_scheduled_time(self, robot, county_a, handler_a):
+        from django_tasks_db.models import DBTaskResult
+
+        robot(DOWN, REFUSED, OK)
+        d = send(county_a, handler_a)
+        assert (d.status, d.attempts) == ("pending", 0)
+        self.work()
+        d.refresh_from_db()
+        assert (d.status, d.attempts) == ("pending", 1)
+        waiting = DBTaskResult.objects.get(status="READY")
+        assert waiting.run_after == d.next_attempt_at
+        assert d.next_attempt_at - d.last_attempt_at == dt.timedelta(minutes=1)
+        self.work()  # not due yet: the worker leaves it alone
+        assert len(Scripted.received) == 1
+        for expected in (2, 3):
+            past = timezone.now() - dt.timedelta(seconds=1)
+            DBTaskResult.objects.filter(status="READY").update(run_after=past)
+            WebhookDelivery.objects.filter(pk=d.pk).update(next_attempt_at=past)
+            self.work()
+            d.refresh_from_db()
+            assert d.attempts == expected
+        assert d.status == "sent" and len(Scripted.received) == 3
+        assert not DBTaskResult.objects.filter(status="READY").exists()
