@@ -41,6 +41,14 @@ class ItemFilterSet(django_filters.FilterSet):
         model = Item
         fields = ["kind", "source", "status", "light", "unit", "deadline_from", "deadline_to", "q"]
 
+    def get_form_class(self):
+        """No filter here depends on the request, so every instance can share one form class;
+        django-filter would otherwise build a new class and its fields on every request."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_status(self, queryset, name, value):
         if value == "open":
             return queryset.exclude(status=Status.CLOSED)

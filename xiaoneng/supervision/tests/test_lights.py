@@ -89,8 +89,12 @@ def test_it_filters_and_counts_lists_by_light(
     assert r.context["counts"] == {"total": 5, "green": 3, "yellow": 1, "red": 1, "none": 0}
     assert [(i.title, i.light_now) for i in r.context["page"]] == [("红", "red")]
     assert "light-red" in r.content.decode()
+    assert r.context["page"].paginator.count == 1  # taken from the light counts
+    r = c.get("/supervision/?light=yellow&deadline_from=not-a-date")  # one bad field of two
+    assert [i.title for i in r.context["page"]] == ["黄"] and r.context["page"].paginator.count == 1
     r = c.get("/supervision/")
     assert sorted(i.light_now for i in r.context["page"]) == ["green"] * 3 + ["red", "yellow"]
+    assert r.context["page"].paginator.count == 5
     with django_assert_max_num_queries(12):
         c.get(
             "/supervision/?light=green&kind=task&status=open&q=绿&source=superior&deadline_from=2000-01-01"
