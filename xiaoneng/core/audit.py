@@ -1,16 +1,20 @@
 """The change log: every create, update, delete and restore of a BaseModel is recorded.
 
 Saves are caught by a post_save signal; services that write in bulk call
-`log_bulk()` themselves; state transitions call `log()` with their own action.
+`log_bulk()` (after bulk_create/bulk_update) or `log_rows()` (after the set-based writes of
+`core.bulk`, from plain values) themselves; state transitions call `log()` with their own
+action. Both bulk paths write their rows in one statement, without ChangeLog instances.
 """
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
@@ -72,30 +76,123 @@ def log(obj: models.Model, action: str, *, before=None, after=None, comment: str
     )
 
 
-def log_bulk(objs: Iterable[models.Model], action: str, *, befores=None, comment: str = "") -> int:
-    """Audit many rows written by bulk_create/bulk_update in one INSERT."""
+class _SnapshotEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder with the two usual types first (a snapshot has several a row)."""
+
+    def default(self, o):
+        kind = type(o)
+        if kind is Decimal:
+            return str(o)
+        if kind is dt.date:
+            return o.isoformat()
+        return super().default(o)
+
+
+def snapshot_encoder(model, *, ensure_ascii: bool = True):
+    """A function turning {attname: value} (as stored, e.g. from `.values()`) into the JSON
+    text of its snapshot: the same text as `json.dumps(snapshot_values(model, values))`
+    (with `ensure_ascii=False`, the same JSON value), without the round trip through JSON."""
+    exclude = set(getattr(model, "audit_exclude", ()))
+    names, special = [], []
+    for f in model._meta.concrete_fields:
+        if f.name in exclude:
+            continue
+        names.append(f.attname)
+        if f.name in SECRET_FIELDS or isinstance(f, models.FileField):
+            special.append(f.attname)
+    encoder = _SnapshotEncoder(ensure_ascii=ensure_ascii)
+
+    def encode(values: dict) -> str:
+        data = {a: values[a] for a in names if a in values}
+        for attname in special:
+            if attname in data:
+                data[attname] = snapshot_values(model, {attname: data[attname]})[attname]
+        return encoder.encode(data)
+
+    return encode
+
+
+def log_encoded(model, rows: Iterable[tuple], action: str, comment: str = "") -> int:
+    """INSERT change-log rows given as (object id, repr, before JSON text, after JSON text),
+    e.g. from `encode_entries`; one statement for them all."""
+    from xiaoneng.core import bulk
+
     who = _actor_fields()
-    ct_cache: dict[type, ContentType] = {}
-    rows = []
+    ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    _now, time_param = bulk.now_param()
+    user_id = who["user"].pk if who["user"] is not None else None
+    request_id = ChangeLog._meta.get_field("request_id").get_db_prep_value(
+        who["request_id"], connection
+    )
+    user_name = who["user_name"]
+    ct_id = ct.pk
+    count = 0
+
+    def values():
+        nonlocal count
+        for pk, text, before, after in rows:
+            count += 1
+            yield (time_param, user_id, user_name, request_id, action, ct_id, pk, text[:200],
+                   before, after, comment)  # fmt: skip
+
+    bulk.insert_rows(
+        ChangeLog,
+        ["time", "user_id", "user_name", "request_id", "action", "content_type_id", "object_id",
+         "object_repr", "before", "after", "comment"],
+        values(),
+    )  # fmt: skip
+    return count
+
+
+def encode_entries(model, entries: Iterable[tuple[int, str, dict | None, dict]]):
+    """(object id, repr, before, after) with before/after as {attname: value} → the same
+    with their snapshots as JSON text (a generator). PostgreSQL stores jsonb (the text is
+    parsed and normalised): UTF-8 is shorter to send than \\u escapes. SQLite keeps the text
+    as json.dumps writes it."""
+    encode = snapshot_encoder(model, ensure_ascii=connection.vendor != "postgresql")
+    for pk, text, before, after in entries:
+        yield pk, text, None if before is None else encode(before), encode(after)
+
+
+def log_rows(
+    model,
+    entries: Iterable[tuple[int, str, dict | None, dict]],
+    action: str,
+    *,
+    comment: str = "",
+) -> int:
+    """Audit rows written set-based (`core.bulk`), without model instances.
+
+    `entries` are (object id, repr, before, after) where before/after are {attname: value}
+    as stored (before None for a new row); they are recorded as the same snapshots a
+    save would record (`snapshot_values`). One INSERT (COPY on PostgreSQL) for them all.
+    """
+    entries = list(entries)  # (the caller's generator might query: not during a COPY)
+    # Encoded lazily: on PostgreSQL while the server stores the rows already sent.
+    return log_encoded(model, encode_entries(model, entries), action, comment)
+
+
+def log_bulk(objs: Iterable[models.Model], action: str, *, befores=None, comment: str = "") -> int:
+    """Audit many rows written by bulk_create/bulk_update, in one INSERT.
+
+    `befores` maps a pk to its snapshot before the change (as `snapshot()` returns it).
+    Objects of several models may be mixed; each model's rows are written together.
+    """
     befores = befores or {}
+    by_model: dict[type, list] = {}
     for obj in objs:
-        model = type(obj)
-        if model not in ct_cache:
-            ct_cache[model] = ContentType.objects.get_for_model(model, for_concrete_model=False)
-        rows.append(
-            ChangeLog(
-                action=action,
-                content_type=ct_cache[model],
-                object_id=obj.pk,
-                object_repr=str(obj)[:200],
-                before=befores.get(obj.pk),
-                after=snapshot(obj),
-                comment=comment,
-                **who,
-            )
-        )
-    ChangeLog.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        by_model.setdefault(type(obj), []).append(obj)
+    count = 0
+    for model, group in by_model.items():
+        encode = snapshot_encoder(model)
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        rows = []
+        for obj in group:
+            before = befores.get(obj.pk)
+            after = encode({a: getattr(obj, a) for a in attnames})
+            rows.append((obj.pk, str(obj), None if before is None else json.dumps(before), after))
+        count += log_encoded(model, rows, action, comment)
+    return count
 
 
 def history_for(obj: models.Model):

@@ -1,9 +1,12 @@
+import datetime as dt
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.projects.models import Batch, Industry, Status
-from xiaoneng.projects.parsing import add_months
+from xiaoneng.projects.parsing import BadValue, add_months, parse_date, parse_money
 from xiaoneng.units.models import Level, Unit
 
 WARNING_CHOICES = [
@@ -118,3 +121,90 @@ class IndustryForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=40)
     aliases = forms.CharField(label=_("别名（用“、”分隔）"), max_length=200, required=False)
     sort = forms.IntegerField(label=_("排序"), initial=0)
+
+
+class LedgerDateField(forms.CharField):
+    """A date written as in the ledger (2022-03, 2022-03-15, 2022/3/15, 2022年3月):
+    the import's own parser, so that the form and the import accept the same texts."""
+
+    def __init__(self, *, month_only: bool = False, **kwargs):
+        self.month_only = month_only
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}" if self.month_only else value.isoformat()
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return parse_date(text or None, month_only=self.month_only)
+        except BadValue as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class LedgerMoneyField(forms.CharField):
+    """万元 as in the ledger: two decimals at most, commas allowed, never negative."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        try:
+            return parse_money(text or None)
+        except BadValue as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ProjectForm(forms.Form):
+    """One project's ledger fields; the rules are checked by services.update_project."""
+
+    name = forms.CharField(label=_("项目名称"), max_length=200)
+    prefecture = forms.ModelChoiceField(label=_("州市"), queryset=Unit.objects.none())
+    county = forms.ModelChoiceField(
+        label=_("县市区"), queryset=Unit.objects.none(), required=False,
+        help_text=_("州市本级项目可不填"),
+    )  # fmt: skip
+    industry = forms.ModelChoiceField(label=_("行业类别"), queryset=Industry.objects.all())
+    total_investment = LedgerMoneyField(label=_("总投资（万元）"))
+    annual_plan = LedgerMoneyField(label=_("年度计划投资（万元）"), required=False)
+    completed_ytd = LedgerMoneyField(
+        label=_("累计完成投资（万元）"), required=False,
+        help_text=_("尚无月度调度时可填；有月报后以月报为准"),
+    )  # fmt: skip
+    planned_start = LedgerDateField(
+        label=_("计划开工时间"), month_only=True, help_text=_("如 2022-03、2022年3月")
+    )
+    actual_start = LedgerDateField(label=_("实际开工时间"), help_text=_("如 2022-03-15"))
+    in_stats = forms.BooleanField(label=_("已入库"), required=False)
+    in_stats_on = LedgerDateField(label=_("入库时间"), help_text=_("如 2022-04"))
+    owner = forms.CharField(label=_("项目业主"), max_length=200, required=False)
+    leader_in_charge = forms.CharField(label=_("包保领导"), max_length=100, required=False)
+    private_investment = forms.BooleanField(label=_("民间投资"), required=False)
+    top_priority = forms.BooleanField(label=_("重中之重"), required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), choices=Status.choices,
+        help_text=_("未开工、已开工、已入库应与开工和入库情况一致"),
+    )  # fmt: skip
+
+    def __init__(self, data=None, *, project, with_completed: bool, **kwargs):
+        from xiaoneng.projects.services import EDITABLE_FIELDS
+
+        initial = {f: getattr(project, f) for f in EDITABLE_FIELDS}
+        super().__init__(data, initial=initial, **kwargs)
+        units = Unit.objects.order_by("code")
+        self.fields["prefecture"].queryset = units.filter(level=Level.PREFECTURE)
+        self.fields["county"].queryset = units.filter(level=Level.COUNTY)
+        if not with_completed:
+            del self.fields["completed_ytd"]
+
+    def clean_annual_plan(self):
+        return self.cleaned_data["annual_plan"] or Decimal("0.00")
+
+    def clean_completed_ytd(self):
+        return self.cleaned_data["completed_ytd"] or Decimal("0.00")

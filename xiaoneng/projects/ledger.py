@@ -1,6 +1,7 @@
 """The ledger (台账) import: `xiaoneng import projects FILE.xlsx --batch 2022Q2` and the web
 import. Headers in any order, every error collected with its row, column, value and reason,
-all or nothing, re-import updates by code; written set-based (bulkwrite) with its audit rows.
+all or nothing, re-import updates by code; written set-based (`core.bulk`) with its audit
+rows (`core.audit.log_rows`), in chunks that report their progress.
 """
 
 import contextlib
@@ -8,12 +9,14 @@ import datetime as dt
 import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import audit, bulk
 from xiaoneng.core.xlsx import CellError, ImportFailed, iter_chunks, read_sheet
 from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, Status
 from xiaoneng.projects.parsing import BadValue, parse_date, parse_flag, parse_money, parse_text
@@ -22,7 +25,8 @@ from xiaoneng.projects.services import (
     Progress,
     _no_progress,
     can_manage,
-    project_errors,
+    check_project,
+    derive_status,
 )
 from xiaoneng.units.models import Level, Unit
 
@@ -129,31 +133,13 @@ def industry_lookup() -> dict[str, Industry]:
     return found
 
 
-def _in_reach(actor, prefecture: Unit, county: Unit | None) -> bool:
-    if actor is None:
-        return True
-    unit = actor.unit
-    if unit is None:
-        return False
-    target = county or prefecture
-    return target.path.startswith(unit.path)
-
-
-def _status_of(values: dict) -> str:
-    if values.get("status") in (Status.COMPLETED, Status.IN_PRODUCTION):
-        return values["status"]
-    if values["in_stats"]:
-        return Status.IN_STATS
-    if values["actual_start"]:
-        return Status.STARTED
-    return Status.NOT_STARTED
-
-
 _TEXT_FIELDS = (("code", 40), ("name", 200), ("owner", 200), ("leader_in_charge", 100))
 _MONEY_FIELDS = ("total_investment", "annual_plan", "completed_ytd")
 _FLAG_FIELDS = ("in_stats", "private_investment", "top_priority")
 _DATE_FIELDS = (("planned_start", True), ("actual_start", False), ("in_stats_on", False))
 _FLAGS = {"是": True, "否": False}
+CHECK_STEP = 5000  # rows between two progress reports while checking
+WRITE_CHUNK = 5000  # rows per write step (each step reports its progress)
 _CENT = Decimal("0.01")
 # attnames the ledger sets on a project (re-import compares and updates these)
 IMPORTED = [
@@ -164,15 +150,20 @@ IMPORTED = [
 ]  # fmt: skip
 
 
-def _check_rows(sheet, units, industries, actor):
+def _check_rows(sheet, units, industries, actor, progress: Progress = _no_progress):
     """Parse and validate every row: (parsed rows, errors). Pure Python, no queries."""
     errors: list[CellError] = []
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
     headers = sheet.headers
     name = sheet.name
+    total = len(sheet.rows)
+    # Dates typed as text repeat a lot in a ledger ("2022-03"): parse each text once.
+    date_cache: dict[tuple[str, bool], dt.date] = {}
 
-    for row, values in sheet.rows:
+    for number, (row, values) in enumerate(sheet.rows, start=1):
+        if number % CHECK_STEP == 0:
+            progress("checking", number, total)
         bad: list[CellError] = []
 
         def err(fname, message, value=None, bad=bad, row=row):
@@ -220,11 +211,19 @@ def _check_rows(sheet, units, industries, actor):
                 day = raw.date() if kind is dt.datetime else raw
                 data[fname] = day.replace(day=1) if month_only else day
                 continue
+            if kind is str:
+                known = date_cache.get((raw, month_only))
+                if known is not None:
+                    data[fname] = known
+                    continue
             try:
                 data[fname] = parse_date(raw, month_only=month_only)
             except BadValue as exc:
                 err(fname, exc, raw)
                 data[fname] = None
+            else:
+                if kind is str and data[fname] is not None:
+                    date_cache[(raw, month_only)] = data[fname]
         code = data.get("code")
         if "code" in data:
             if not code:
@@ -264,16 +263,10 @@ def _check_rows(sheet, units, industries, actor):
         elif industry is None:
             err("industry", _("不在行业目录中（可在行业类别中添加别名）"), ind_text)
         data["prefecture"], data["county"], data["industry"] = prefecture, county, industry
-        for fname, reason in project_errors(data).items():
+        for fname, reason in check_project(data, actor=actor).items():
             err(fname, reason, values.get(fname))
         if data.get("in_stats_on") and data.get("in_stats") is None:
             data["in_stats"] = True
-        if prefecture is not None and not _in_reach(actor, prefecture, county):
-            err(
-                "county" if county else "prefecture",
-                _("不在您的管理范围内"),
-                county_text or pref_text,
-            )
         if bad:
             errors.extend(bad)
         else:
@@ -300,7 +293,10 @@ def import_projects(source, **kwargs) -> ImportResult:
 
     Reading and checking take no lock; the writes happen in one transaction, and the
     first error anywhere means nothing is written (ImportFailed lists every error).
-    Rows are written set-based (bulkwrite: executemany) with their change-log rows.
+    Rows are written set-based (`core.bulk`: executemany / COPY) with their change-log rows,
+    WRITE_CHUNK rows at a time, calling progress("writing", done, total) after each chunk
+    (from inside the transaction: the callback must report through a channel other
+    connections can see, see tasks.py).
     Keywords: batch, actor, file_label="", progress=callable(stage, done, total), today.
     """
     with _gc_paused():
@@ -316,8 +312,6 @@ def _import_projects(
     progress: Progress = _no_progress,
     today: dt.date | None = None,
 ) -> ImportResult:
-    from xiaoneng.projects import bulkwrite
-
     if not can_manage(actor):
         raise PermissionDenied(_("只有效能办或单位管理员可以导入项目台账。"))
     today = today or timezone.localdate()
@@ -325,15 +319,15 @@ def _import_projects(
     sheet = read_sheet(source, PROJECT_COLUMNS, required=REQUIRED_COLUMNS, file_label=file_label)
     total_rows = len(sheet.rows)
     progress("checking", 0, total_rows)
-    parsed, errors = _check_rows(sheet, UnitLookup(), industry_lookup(), actor)
+    parsed, errors = _check_rows(sheet, UnitLookup(), industry_lookup(), actor, progress)
     sheet.rows = []  # the parsed rows are all we need now (memory: ≈ 1 KB a row)
     headers = sheet.headers
     progress("checking", total_rows, total_rows)
 
     # Existing projects, by code, as plain dicts (no model instances, no snapshots).
-    audited = bulkwrite.audited_attnames(Project)
+    audited = audited_attnames(Project)
     existing: dict[str, dict] = {}
-    known = bulkwrite.ids_by_code(Project, [d["code"] for _r, d in parsed])
+    known = bulk.ids_by(Project, "code", [d["code"] for _r, d in parsed])
     for chunk in iter_chunks(list(known.values()), CHUNK):
         for values in Project.all_objects.filter(pk__in=chunk).values(*audited):
             existing[values["code"]] = values
@@ -399,7 +393,7 @@ def _import_projects(
             top_priority=bool(data["top_priority"]),
             deleted_at=None,
         )
-        values["status"] = _status_of(values)
+        values["status"] = derive_status(values)
         if has_completed and data["completed_ytd"] is not None:
             # 最多报一次: once monthly reports exist they are the source of the figure.
             if old is None or old["id"] not in with_reports:
@@ -418,39 +412,52 @@ def _import_projects(
             _("%d 个项目已有月度调度，其“累计完成投资”以月报为准，未按台账修改") % skipped_completed
         )
 
-    progress("writing", 0, len(new) + len(changed))
-    now, now_param = bulkwrite.now_param()
-    insert_cols = [c for c in audited if c != "id"] + ["created_at", "updated_at"]
-    with transaction.atomic():
-        for chunk in iter_chunks(new, CHUNK):
-            bulkwrite.insert_rows(
+    to_write = len(new) + len(changed)
+    progress("writing", 0, to_write)
+    _now, now_param = bulk.now_param()
+    insert_cols = [c for c in audited if c != "id"]
+    insert_values = itemgetter(*insert_cols)
+    update_cols = [*IMPORTED, "updated_at"]
+    update_values = itemgetter(*IMPORTED)
+    written = 0
+    with transaction.atomic(), bulk.large_writes():
+        for chunk in iter_chunks(new, WRITE_CHUNK):
+            ids = bulk.insert_rows(
                 Project,
-                insert_cols,
-                [tuple(v[c] for c in audited if c != "id") + (now_param, now_param) for v in chunk],
+                [*insert_cols, "created_at", "updated_at"],
+                [(*insert_values(v), now_param, now_param) for v in chunk],
+                return_ids=True,
             )
-            by_code = bulkwrite.ids_by_code(Project, [v["code"] for v in chunk])
-            for v in chunk:
-                v["id"] = by_code[v["code"]]
-            bulkwrite.log_rows(
+            for v, pk in zip(chunk, ids, strict=True):
+                v["id"] = pk
+            audit.log_rows(
                 Project,
                 ((v["id"], f"{v['code']} {v['name']}", None, v) for v in chunk),
                 "import",
                 comment=file_label,
             )
-        update_cols = [*IMPORTED, "updated_at"]
-        for chunk in iter_chunks(changed, CHUNK):
-            bulkwrite.update_rows(
+            written += len(chunk)
+            progress("writing", written, to_write)
+        for chunk in iter_chunks(changed, WRITE_CHUNK):
+            bulk.update_rows(
                 Project,
                 update_cols,
-                [tuple(v[c] for c in IMPORTED) + (now_param, v["id"]) for _o, v in chunk],
+                [(*update_values(v), now_param, v["id"]) for _o, v in chunk],
             )
-            bulkwrite.log_rows(
+            audit.log_rows(
                 Project,
                 ((v["id"], f"{v['code']} {v['name']}", o, v) for o, v in chunk),
                 "import",
                 comment=file_label,
             )
+            written += len(chunk)
+            progress("writing", written, to_write)
     result.created = len(new)
     result.updated = len(changed)
     progress("done", total_rows, total_rows)
     return result
+
+
+def audited_attnames(model) -> list[str]:
+    exclude = set(getattr(model, "audit_exclude", ()))
+    return [f.attname for f in model._meta.concrete_fields if f.name not in exclude]

@@ -1,5 +1,8 @@
 """重大项目调度: batches, industries, projects, monthly reports and web import jobs."""
 
+import json
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -91,8 +94,13 @@ class Status(models.TextChoices):
 class Project(BaseModel):
     code = models.CharField(_("项目编号"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=200)
+    # No index of its own: the (batch, prefecture) index below serves look-ups by batch.
     batch = models.ForeignKey(
-        Batch, verbose_name=_("开工批次"), on_delete=models.PROTECT, related_name="projects"
+        Batch,
+        verbose_name=_("开工批次"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        db_index=False,
     )
     prefecture = models.ForeignKey(
         "units.Unit", verbose_name=_("州市"), on_delete=models.PROTECT, related_name="+"
@@ -133,10 +141,8 @@ class Project(BaseModel):
         verbose_name = _("重大项目")
         verbose_name_plural = _("重大项目")
         ordering = ["batch__code", "code"]
-        indexes = [
-            models.Index(fields=["batch", "prefecture"]),
-            models.Index(fields=["county"]),
-        ]
+        # Every index is paid for on each imported row: county has its foreign-key index.
+        indexes = [models.Index(fields=["batch", "prefecture"])]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -278,11 +284,39 @@ class ImportJob(BaseModel):
             return None
         return Q(created_by=user)
 
+    UPLOAD_DIR = "projects-imports"
+
+    @staticmethod
+    def progress_path(job_id: int) -> Path:
+        """Where the running import reports its progress: a small file next to the uploads
+        (every app server and worker already shares MEDIA_ROOT), because the rows written
+        inside the import's one transaction are invisible to the page until commit."""
+        return Path(settings.MEDIA_ROOT) / ImportJob.UPLOAD_DIR / "progress" / f"{job_id}.json"
+
+    @property
+    def live(self) -> dict:
+        """{"state", "done", "total"}: from the progress file while the import runs, else
+        from the row."""
+        row = {"state": self.state, "done": self.done, "total": self.total}
+        if self.finished or self.pk is None:
+            return row
+        if "_live" not in self.__dict__:
+            try:
+                data = json.loads(self.progress_path(self.pk).read_text())
+                self._live = {k: data[k] for k in row}
+            except (OSError, ValueError, KeyError, TypeError):
+                self._live = row
+        return self._live
+
+    def get_live_state_display(self) -> str:
+        return str(self.State(self.live["state"]).label)
+
     @property
     def percent(self) -> int:
         if self.state == self.State.DONE:
             return 100
-        return int(self.done * 100 / self.total) if self.total else 0
+        live = self.live
+        return int(live["done"] * 100 / live["total"]) if live["total"] else 0
 
     @property
     def finished(self) -> bool:

@@ -88,7 +88,7 @@ def save_batch(*, actor, code: str, name: str = "", ceremony_date: dt.date | Non
     return batch
 
 
-# --- Validation shared by the form and the import -----------------------------------------
+# --- Validation shared by the edit form and the import ------------------------------------
 
 
 def project_errors(values: dict) -> dict[str, str]:
@@ -110,7 +110,89 @@ def project_errors(values: dict) -> dict[str, str]:
     # Compared by month: 入库 is often written as a month ("2022-06" = the 1st).
     if start and stats_on and (stats_on.year, stats_on.month) < (start.year, start.month):
         errors["in_stats_on"] = _("入库时间早于实际开工时间")
+    status = values.get("status")
+    if status in (Status.COMPLETED, Status.IN_PRODUCTION) and not start:
+        errors["status"] = _("已竣工或已投产的项目应填实际开工时间")
+    elif status and status not in (Status.COMPLETED, Status.IN_PRODUCTION):
+        expected = derive_status({**values, "status": None})
+        if status != expected:
+            errors["status"] = _("状态与开工、入库情况不符（应为“%s”）") % Status(expected).label
     return errors
+
+
+def derive_status(values: dict) -> str:
+    """未开工 / 已开工 / 已入库 follow from the dates and the flag; 竣工 and 投产 are kept."""
+    if values.get("status") in (Status.COMPLETED, Status.IN_PRODUCTION):
+        return values["status"]
+    if values.get("in_stats"):
+        return Status.IN_STATS
+    if values.get("actual_start"):
+        return Status.STARTED
+    return Status.NOT_STARTED
+
+
+def in_reach(actor, prefecture, county) -> bool:
+    """May `actor` write a project of this prefecture/county (its unit's subtree)?"""
+    if actor is None:
+        return True
+    unit = actor.unit
+    if unit is None:
+        return False
+    target = county or prefecture
+    return target.path.startswith(unit.path)
+
+
+def check_project(values: dict, *, actor) -> dict[str, str]:
+    """Every rule on one project's values, for the import and the edit form alike."""
+    errors = project_errors(values)
+    prefecture, county = values.get("prefecture"), values.get("county")
+    if prefecture is not None and not in_reach(actor, prefecture, county):
+        errors.setdefault("county" if county else "prefecture", _("不在您的管理范围内"))
+    return errors
+
+
+EDITABLE_FIELDS = [
+    "name", "prefecture", "county", "industry", "total_investment", "annual_plan",
+    "planned_start", "actual_start", "in_stats", "in_stats_on", "owner", "leader_in_charge",
+    "private_investment", "top_priority", "status", "completed_ytd",
+]  # fmt: skip
+
+
+@transaction.atomic
+def update_project(project: Project, *, actor, **values) -> Project:
+    """Change one project from the edit form: the import's rules, the importer's rights.
+
+    `values` holds any of EDITABLE_FIELDS; `completed_ytd` only while the project has no
+    monthly report (最多报一次: afterwards the reports are its single source).
+    """
+    if not can_manage(actor):
+        raise PermissionDenied(_("只有效能办或单位管理员可以修改项目。"))
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if actor is not None:
+        project.ensure_visible_to(actor)
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_project: not editable: {sorted(unknown)}")
+    has_reports = MonthlyReport.objects.filter(project=project).exists()
+    if "completed_ytd" in values and has_reports:
+        if values["completed_ytd"] != project.completed_ytd:
+            raise ValidationError(
+                {"completed_ytd": _("该项目已有月度调度，累计完成投资以月报为准，不能在此修改")}
+            )
+        del values["completed_ytd"]
+    if values.get("planned_start"):
+        values["planned_start"] = values["planned_start"].replace(day=1)
+    merged = {f: getattr(project, f) for f in EDITABLE_FIELDS} | values
+    errors = check_project(merged, actor=actor)
+    if errors:
+        raise ValidationError(errors)
+    for name, value in values.items():
+        setattr(project, name, value)
+    if "completed_ytd" in values and project.completed_year is None:
+        project.completed_year = timezone.localdate().year
+    project.full_clean()
+    project.save()
+    return project
 
 
 # --- Ledger import (xiaoneng/projects/ledger.py) ------------------------------------------

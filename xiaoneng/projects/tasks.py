@@ -1,12 +1,24 @@
-"""Background work: the web import of a ledger, with a progress row the page polls."""
+"""Background work: the web import of a ledger, with progress the page polls, and the
+clean-up of uploaded ledgers."""
 
+import datetime as dt
+import json
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from xiaoneng.core.context import acting_as
-from xiaoneng.core.xlsx import ImportFailed
+from xiaoneng.core.xlsx import ImportFailed, iter_chunks
 from xiaoneng.projects.models import ImportJob
+
+log = logging.getLogger(__name__)
 
 STATE_OF_STAGE = {
     "reading": ImportJob.State.READING,
@@ -15,36 +27,63 @@ STATE_OF_STAGE = {
     "done": ImportJob.State.WRITING,
     "failed": ImportJob.State.CHECKING,
 }
+KEEP_UPLOADS = dt.timedelta(days=1)
+
+
+def _write_progress(job_id: int, state: str, done: int, total: int) -> None:
+    """Replace the job's progress file in one step (the page never reads half a file)."""
+    path = ImportJob.progress_path(job_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"state": state, "done": done, "total": total}))
+    os.replace(tmp, path)
 
 
 def _progress(job_id: int):
     def report(stage: str, done: int, total: int) -> None:
-        # Rows written inside the import's transaction are invisible to the page until
-        # commit, so the writing stage reports once, when it starts.
-        if transaction.get_connection().in_atomic_block:
-            return
-        ImportJob.objects.filter(pk=job_id).update(
-            state=STATE_OF_STAGE.get(stage, ImportJob.State.CHECKING), done=done, total=total
-        )
+        state = STATE_OF_STAGE.get(stage, ImportJob.State.CHECKING)
+        # The file is seen by the page at once, also while the import's transaction is open
+        # (the write phase); the row only when written outside that transaction.
+        _write_progress(job_id, state, done, total)
+        if not transaction.get_connection().in_atomic_block:
+            ImportJob.objects.filter(pk=job_id).update(state=state, done=done, total=total)
 
     return report
+
+
+def _finish(job: ImportJob) -> None:
+    """The import is over (success or failure): its upload and progress file go."""
+    if job.file:
+        job.file.storage.delete(job.file.name)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+    ImportJob.progress_path(job.pk).unlink(missing_ok=True)
 
 
 @task()
 def run_project_import(job_id: int) -> dict:
     from xiaoneng.projects import services
 
+    clean_import_uploads()
     job = ImportJob.objects.select_related("created_by", "batch").get(pk=job_id)
+    try:
+        return _run(job, services)
+    finally:
+        _finish(job)
+
+
+def _run(job: ImportJob, services) -> dict:
+    job_id = job.pk
     with acting_as(job.created_by):
         try:
             with job.file.open("rb") as handle:
-                result = services.import_projects(
-                    handle.read(),
-                    batch=job.batch,
-                    actor=job.created_by,
-                    file_label=job.file_name,
-                    progress=_progress(job_id),
-                )
+                content = handle.read()
+            result = services.import_projects(
+                content,
+                batch=job.batch,
+                actor=job.created_by,
+                file_label=job.file_name,
+                progress=_progress(job_id),
+            )
         except ImportFailed as exc:
             errors = [
                 {"row": e.row, "column": e.column, "value": _cell(e.value), "message": e.message}
@@ -69,11 +108,61 @@ def run_project_import(job_id: int) -> dict:
             raise
     ImportJob.objects.filter(pk=job_id).update(
         state=ImportJob.State.DONE,
-        done=job.total or result.created + result.updated + result.unchanged,
+        done=result.created + result.updated + result.unchanged,
+        total=result.created + result.updated + result.unchanged,
         result=result.as_dict(),
         warnings=result.warnings,
     )
     return result.as_dict()
+
+
+def clean_import_uploads(*, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -> int:
+    """Delete uploaded ledgers (and progress files) left over for longer than `older_than`:
+    those of finished jobs, and files no job refers to. A job still queued keeps its file
+    (the worker may be down); a job that started but never finished is marked failed.
+    Returns the number of files deleted."""
+    now = now or timezone.now()
+    cutoff = (now - older_than).timestamp()
+    root = Path(settings.MEDIA_ROOT) / ImportJob.UPLOAD_DIR
+    if not root.is_dir():
+        return 0
+    queued = {
+        name
+        for name in ImportJob.all_objects.filter(state=ImportJob.State.QUEUED).values_list(
+            "file", flat=True
+        )
+        if name
+    }
+    stale = ImportJob.all_objects.filter(
+        created_at__lt=now - older_than,
+        state__in=[ImportJob.State.READING, ImportJob.State.CHECKING, ImportJob.State.WRITING],
+    )
+    stale.update(
+        state=ImportJob.State.FAILED,
+        errors=[
+            {
+                "row": "",
+                "column": "",
+                "value": "",
+                "message": _("导入中断（超过一天未完成），请重新上传。"),
+            }
+        ],
+    )
+    gone: list[str] = []
+    media = Path(settings.MEDIA_ROOT)
+    for path in root.rglob("*"):
+        if not path.is_file() or path.stat().st_mtime >= cutoff:
+            continue
+        if path.relative_to(media).as_posix() in queued:
+            continue
+        path.unlink(missing_ok=True)
+        gone.append(path.relative_to(media).as_posix())
+    for chunk in iter_chunks(gone, 500):
+        ImportJob.all_objects.filter(file__in=chunk).update(file="")
+    deleted = len(gone)
+    if deleted:
+        log.info("deleted %d uploaded ledger file(s) older than %s", deleted, older_than)
+    return deleted
 
 
 def _cell(value):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("list/", views.project_list, name="project_list"),
     path("list/export.xlsx", views.project_export, name="project_export"),
     path("<int:pk>/", views.project_detail, name="project_detail"),
+    path("<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("<int:pk>/report/", views.report_create, name="report_create"),
     path("reports/import/", views.report_import, name="report_import"),
     path("reports/template.xlsx", views.report_template, name="report_template"),

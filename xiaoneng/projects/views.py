@@ -20,6 +20,7 @@ from xiaoneng.projects.forms import (
     IndustryForm,
     ListFilterForm,
     MonthlyReportForm,
+    ProjectForm,
     ProjectUploadForm,
     ScopeForm,
     UploadForm,
@@ -225,10 +226,32 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 project, warnings=warnings_text, difficulties=difficulties
             ),
             "can_report": services.can_report(request.user),
+            "can_edit": services.can_manage(request.user),
             "history": history_for(project)[:50],
             "due_day": services.conf.get("REPORT_DUE_DAY"),
         },
     )
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One project's ledger fields, with the import's rules (services.update_project)."""
+    _staff(request)
+    project = _visible_project(request, pk)
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    with_completed = not project.reports.exists()
+    form = ProjectForm(request.POST or None, project=project, with_completed=with_completed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_project(project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("已保存项目信息。"))
+            return redirect("projects:project_detail", project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
 @login_required

@@ -37,6 +37,7 @@ def samples(ctx) -> dict:
     ctx["project"] = project
     return {
         "projects:project_detail": {"pk": project.pk},
+        "projects:project_edit": {"pk": project.pk},
         "projects:report_create": {"pk": project.pk},
         "projects:import_job": {"pk": job.pk},
         "projects:industry_edit": {"pk": industry.pk},

@@ -1,4 +1,5 @@
-"""`xiaoneng projects summary --batch 2022Q2 [--prefecture NAME] [--json]`."""
+"""`xiaoneng projects summary --batch 2022Q2 [--prefecture NAME] [--json]` and
+`xiaoneng projects clean-imports [--hours 24]`."""
 
 import json
 
@@ -30,9 +31,26 @@ class Command(BaseCommand):
         summary.add_argument("--industry", help="行业类别")
         summary.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
+        clean = subparsers.add_parser(
+            "clean-imports", help="删除超过时限的已上传台账文件（默认 24 小时）"
+        )
+        clean.add_argument("--hours", type=float, default=24, help="保留的小时数，默认 24")
+
     def handle(self, *args, action, **options):
         if action == "summary":
             self.summary(**options)
+        elif action == "clean-imports":
+            self.clean_imports(**options)
+
+    def clean_imports(self, *, hours: float, **_):
+        import datetime as dt
+
+        from xiaoneng.projects.tasks import clean_import_uploads
+
+        if hours < 0:
+            raise CommandError(f"--hours 不能为负数：{hours}")
+        deleted = clean_import_uploads(older_than=dt.timedelta(hours=hours))
+        self.stdout.write(f"已删除 {deleted} 个超过 {hours:g} 小时的上传文件。")
 
     def summary(self, *, batch, prefecture, county, industry, json: bool = False, **_):
         try:

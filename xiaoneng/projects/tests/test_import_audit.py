@@ -1,4 +1,4 @@
-"""The set-based import writes the same change-log rows as core.audit.log_bulk would."""
+"""The set-based ledger import writes the same change-log rows as a save (and log_bulk)."""
 
 from xiaoneng.core import audit
 from xiaoneng.core.context import acting_as

@@ -1,0 +1,62 @@
+"""The demo's projects look like a campaign in progress on whatever day it is loaded."""
+
+import datetime as dt
+
+import pytest
+
+from xiaoneng.core.context import acting_as
+from xiaoneng.projects import alerts, demo, kpis
+from xiaoneng.projects.models import Batch, Project
+from xiaoneng.units import demo as units_demo
+
+
+def test_the_batches_are_the_last_three_quarters_held():
+    assert demo.recent_batches(dt.date(2026, 11, 27)) == [
+        ("2026Q1", "2026年第1季度集中开工", dt.date(2026, 3, 8)),
+        ("2026Q2", "2026年第2季度集中开工", dt.date(2026, 6, 8)),
+        ("2026Q3", "2026年第3季度集中开工", dt.date(2026, 9, 8)),
+    ]
+    assert [c for c, _n, _d in demo.recent_batches(dt.date(2027, 3, 7))] == [
+        "2026Q2", "2026Q3", "2026Q4",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "today",
+    [dt.date(2026, 11, 27), dt.date(2026, 7, 11), dt.date(2026, 4, 20), dt.date(2026, 1, 15)],
+)
+def test_most_projects_are_green_some_yellow_a_few_red(db, today):
+    ctx = {"today": today}
+    with acting_as(None):
+        units_demo.load(ctx)
+        demo.load(ctx)
+    projects = Project.objects.all()
+    total = projects.count()
+    assert total == sum(demo.BATCH_SIZES)
+    assert set(Batch.objects.values_list("code", flat=True)) == {
+        c for c, _n, _d in demo.recent_batches(today)
+    }
+    counts = alerts.counts(projects, today)
+    green = total - counts["red"] - counts["yellow"]
+    assert green >= 0.7 * total, counts
+    assert 0.05 * total <= counts["yellow"] <= 0.25 * total, counts
+    assert 1 <= counts["red"] <= 0.12 * total, counts
+    assert counts["red"] < counts["yellow"]
+    levels = alerts.annotate(projects, today)
+    for kind in ("start_level", "stats_level"):  # every kind of warning occurs
+        assert set(levels.values_list(kind, flat=True)) == {0, 1, 2}, kind
+    # Red pace needs more than 30 points expected by now (April: 3 months of 12 = 25 %;
+    # January: none yet).
+    share = alerts.expected_share(today)
+    pace = {0, 1, 2} if share > 0.35 else {0, 1} if share > 0.15 else {0}
+    assert set(levels.values_list("pace_level", flat=True)) == pace
+
+    summary = kpis.summary(projects)
+    brackets = {b["min_yi"]: b["projects"] for b in summary["total_investment_brackets"]}
+    assert all(brackets.values()), brackets  # every bracket has projects
+    assert brackets[20] >= 10 and brackets[100] >= 2
+    assert all(b["projects"] for b in summary["annual_plan_brackets"])
+
+    with acting_as(None):
+        demo.load(ctx)  # idempotent
+    assert Project.objects.count() == total
