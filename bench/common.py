@@ -18,9 +18,9 @@ def median_time(fn, repeat):
     return statistics.median(times)
 
 
-def setup_django(db: str, pg_url: str, *, prefix: str) -> None:
+def setup_django(db: str, pg_url: str, *, prefix: str, keep: bool = False) -> None:
     """Django on a new SQLite file in a temporary data dir, or on the PostgreSQL database
-    named by `pg_url`, dropped and recreated; then migrate."""
+    named by `pg_url`, dropped and recreated (kept if `keep` and it exists); then migrate."""
     os.environ["XIAONENG_DATA_DIR"] = tempfile.mkdtemp(prefix=prefix)
     os.environ.pop("DATABASE_URL", None)
     if db == "postgres":
@@ -28,8 +28,10 @@ def setup_django(db: str, pg_url: str, *, prefix: str) -> None:
 
         base, name = pg_url.rsplit("/", 1)
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not (keep and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = pg_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xiaoneng.settings")
     import django
