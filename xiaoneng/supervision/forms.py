@@ -5,6 +5,7 @@ from xiaoneng.accounts.models import User
 from xiaoneng.supervision.models import (
     ActionTaken,
     Behaviour,
+    Item,
     ItemKind,
     Source,
     Urgency,
@@ -236,11 +237,23 @@ class ViolationForm(forms.ModelForm):
         error_messages={"invalid_choice": _("找不到该账号，或该账号不在您的管辖范围内。")},
     )
 
+    # The item the violation was found on, by its code (编号); only items the actor sees.
+    item = forms.ModelChoiceField(
+        label=_("关联事项编号"),
+        queryset=Item.objects.none(),
+        to_field_name="code",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("在督办事项上发现的问题，填写事项编号，如 WT-2026-000002。"),
+        error_messages={"invalid_choice": _("找不到该事项，或该事项不在您的管辖范围内。")},
+    )
+
     class Meta:
         model = Violation
         fields = [
             "behaviour",
             "unit",
+            "item",
             "person",
             "person_name",
             "date",
@@ -254,6 +267,7 @@ class ViolationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(user)
         self.fields["person"].queryset = User.objects.visible_to(user).filter(is_active=True)
+        self.fields["item"].queryset = Item.objects.visible_to(user)
         self.fields["action"].choices = ActionTaken.choices
 
     def clean(self):

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.supervision.models import Violation
+from xiaoneng.supervision.models import Item, Violation
 from xiaoneng.supervision.services import SUPERVISOR_ROLES
 
 
@@ -27,6 +27,13 @@ def record_violation(*, actor, **fields) -> Violation:
         not actor.has_role(*SUPERVISOR_ROLES) or not unit.is_within(actor.unit)
     ):
         raise PermissionDenied(_("只有督查人员可以登记本单位及下级单位的负面清单记录。"))
+    item = fields.get("item")
+    if (
+        item is not None
+        and actor is not None
+        and not Item.objects.visible_to(actor).filter(pk=item.pk).exists()
+    ):
+        raise ValidationError({"item": _("找不到该事项，或该事项不在您的管辖范围内。")})
     person = fields.get("person")
     if person is not None:
         visible = actor is None or User.objects.visible_to(actor).filter(pk=person.pk).exists()

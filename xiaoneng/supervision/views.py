@@ -187,6 +187,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and (services.is_handler(request.user, item) or can_review)
         and item.lead_unit.children.exists(),
         "history": history_for(item)[:50],
+        "can_record_violation": request.user.has_role(*services.SUPERVISOR_ROLES),
     }
     return render(request, "supervision/item_detail.html", context)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core.audit import history_for
 from xiaoneng.supervision import holidays, negative, services
 from xiaoneng.supervision.forms import BehaviourForm, ScheduleForm, ViolationForm
-from xiaoneng.supervision.models import Behaviour, Holiday, Violation
+from xiaoneng.supervision.models import Behaviour, Holiday, Item, Violation
 from xiaoneng.supervision.views import staff_only
 from xiaoneng.supervision.workdays import parse_schedule
 
@@ -63,8 +63,10 @@ def exposure_board(request: HttpRequest) -> HttpResponse:
 def violation_create(request: HttpRequest) -> HttpResponse:
     _supervisor_only(request.user)
     initial = {}
-    if request.GET.get("item", "").isdigit():
-        initial["item"] = request.GET["item"]
+    if request.GET.get("item", "").isdigit():  # from an item's page: its code and lead unit
+        item = Item.objects.visible_to(request.user).filter(pk=request.GET["item"]).first()
+        if item is not None:
+            initial.update(item=item.code, unit=item.lead_unit_id)
     form = ViolationForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
