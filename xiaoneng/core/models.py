@@ -65,6 +65,7 @@ class ChangeLog(models.Model):
         "restore": _("恢复"),
         "import": _("导入"),
         "reset_password": _("重置密码"),
+        "resend": _("重新发送"),
     }
     HIDDEN_FIELDS = {"id", "path", "depth", "deleted_at", "created_at", "updated_at"}
 

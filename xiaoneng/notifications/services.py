@@ -10,9 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xiaoneng.notifications.models import (
     DeliveryStatus,
@@ -151,6 +153,30 @@ def _schedule_retry(delivery_id: int, when: dt.datetime) -> None:
 
     if getattr(tasks.deliver_webhook.get_backend(), "supports_defer", False):
         _enqueue(tasks.deliver_webhook.using(run_after=when), delivery_id)
+
+
+def resend_delivery(delivery: WebhookDelivery, *, actor) -> None:
+    """An admin sends a message that was given up on once more: its attempts start over,
+    the first one right after commit. Audited; only a failed delivery can be resent."""
+    from xiaoneng.core import audit
+    from xiaoneng.notifications import tasks
+
+    with transaction.atomic():
+        delivery.ensure_visible_to(actor)
+        now = timezone.now()
+        resent = WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=DeliveryStatus.FAILED
+        ).update(
+            status=DeliveryStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            last_error="",
+            updated_at=now,
+        )
+        if not resent:
+            raise ValidationError(_("只有发送失败的消息可以重新发送。"))
+        audit.log(delivery, "resend", comment=delivery.text[:200])
+        transaction.on_commit(lambda: _enqueue(tasks.deliver_webhook, delivery.pk))
 
 
 def retry_due_deliveries(*, now: dt.datetime | None = None) -> dict[str, int]:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("webhooks/", views.webhook_list, name="webhook_list"),
     path("webhooks/new/", views.webhook_edit, name="webhook_create"),
     path("webhooks/<int:pk>/", views.webhook_edit, name="webhook_edit"),
+    path("webhooks/deliveries/<int:pk>/resend/", views.delivery_resend, name="delivery_resend"),
 ]

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,3 +100,17 @@ def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.success(request, _("已保存。"))
         return redirect("notifications:webhook_list")
     return render(request, "notifications/webhook_form.html", {"form": form, "hook": hook})
+
+
+@login_required
+@require_POST
+def delivery_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    _admin(request.user)
+    delivery = get_object_or_404(WebhookDelivery.objects.visible_to(request.user), pk=pk)
+    try:
+        services.resend_delivery(delivery, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已重新发送。"))
+    return redirect(f"{reverse('notifications:webhook_list')}#failed")

@@ -186,3 +186,59 @@ class TestDatabaseQueue:
             assert d.attempts == expected
         assert d.status == "sent" and len(Scripted.received) == 3
         assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+class TestResend:
+    """An admin sends a message that was given up on once more, from the robot page."""
+
+    @pytest.fixture(autouse=True)
+    def _immediate(self, settings):
+        settings.TASKS = {
+            "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+        }
+
+    def failed(self, robot, county_a, handler_a, *script):
+        robot(DOWN, *script)
+        d = send(county_a, handler_a)
+        later = timezone.now()
+        for delay in services.RETRY_DELAYS:
+            later += delay + dt.timedelta(seconds=1)
+            services.retry_due_deliveries(now=later)
+        d.refresh_from_db()
+        assert d.status == "failed" and d.attempts == 4
+        return d
+
+    def test_an_admin_resends_a_failed_message(
+        self, robot, county_a, handler_a, admin_a, client_for, django_capture_on_commit_callbacks
+    ):
+        from django.urls import reverse
+
+        from xiaoneng.core.models import ChangeLog
+
+        d = self.failed(robot, county_a, handler_a, DOWN, DOWN, DOWN, OK)
+        c = client_for(admin_a)
+        page = c.get(reverse("notifications:webhook_list")).content.decode()
+        url = reverse("notifications:delivery_resend", args=[d.pk])
+        assert url in page
+        with django_capture_on_commit_callbacks(execute=True):
+            r = c.post(url)
+        assert r.status_code == 302
+        d.refresh_from_db()
+        assert d.status == "sent" and d.attempts == 1 and len(Scripted.received) == 5
+        assert ChangeLog.objects.filter(action="resend", object_id=d.pk).count() == 1
+        r = c.post(url, follow=True)  # no longer failed: refused, nothing sent
+        assert "只有发送失败的消息可以重新发送" in r.content.decode()
+        assert len(Scripted.received) == 5
+
+    def test_outsiders_and_handlers_cannot_resend(
+        self, robot, county_a, county_b, handler_a, client_for
+    ):
+        from django.urls import reverse
+
+        d = self.failed(robot, county_a, handler_a, DOWN, DOWN, DOWN)
+        url = reverse("notifications:delivery_resend", args=[d.pk])
+        admin_b = make_user("wh_admin", county_b, "unit_admin", name="五华管理员")
+        assert client_for(admin_b).post(url).status_code == 404
+        assert client_for(handler_a).post(url).status_code == 403
+        d.refresh_from_db()
+        assert d.status == "failed" and len(Scripted.received) == 4

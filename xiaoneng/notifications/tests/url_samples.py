@@ -1,4 +1,4 @@
-from xiaoneng.notifications.models import Notification, Webhook
+from xiaoneng.notifications.models import Notification, Webhook, WebhookDelivery
 
 
 def samples(ctx) -> dict:
@@ -11,8 +11,12 @@ def samples(ctx) -> dict:
     note = Notification.objects.create(
         recipient=ctx["handler_a"], verb="assigned", title=f"{ctx['marker']}通知"
     )
+    delivery = WebhookDelivery.objects.create(
+        webhook=hook, text=f"{ctx['marker']}消息", status="failed", attempts=4
+    )
     return {
         "notifications:webhook_edit": {"pk": hook.pk},
+        "notifications:delivery_resend": {"pk": delivery.pk},
         "api-notification-detail": {"pk": note.pk},
         "api-notification-read": {"pk": note.pk},
     }
