@@ -233,6 +233,17 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _saved(form, service, *args, **kwargs) -> bool:
+    """Call a service with the form's data; its refusals land on the form's fields."""
+    try:
+        service(*args, **kwargs, **form.cleaned_data)
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
+
+
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One project's ledger fields, with the import's rules (services.update_project)."""
@@ -242,15 +253,10 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     with_completed = not project.reports.exists()
     form = ProjectForm(request.POST or None, project=project, with_completed=with_completed)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_project(project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("已保存项目信息。"))
-            return redirect("projects:project_detail", project.pk)
+    posted = request.method == "POST" and form.is_valid()
+    if posted and _saved(form, services.update_project, project, actor=request.user):
+        messages.success(request, _("已保存项目信息。"))
+        return redirect("projects:project_detail", project.pk)
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
@@ -261,15 +267,10 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_report(request.user):
         raise PermissionDenied
     form = MonthlyReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_report(project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("已保存月度调度。"))
-            return redirect("projects:project_detail", project.pk)
+    posted = request.method == "POST" and form.is_valid()
+    if posted and _saved(form, services.save_report, project, actor=request.user):
+        messages.success(request, _("已保存月度调度。"))
+        return redirect("projects:project_detail", project.pk)
     return render(request, "projects/report_form.html", {"form": form, "project": project})
 
 

@@ -223,29 +223,36 @@ class BehaviourForm(forms.ModelForm):
         fields = ["name", "description", "sort"]
 
 
-class ViolationForm(forms.ModelForm):
-    # A username, not a drop-down: a provincial supervisor sees every account in the province.
-    # Only accounts visible to the actor are accepted; anything else gets the same answer as a
-    # name that does not exist, so accounts outside the scope cannot be probed.
-    person = forms.ModelChoiceField(
-        label=_("当事人账号"),
-        queryset=User.objects.none(),
-        to_field_name="username",
+def lookup_field(model, to_field_name, label, help_text, not_found):
+    """A text box that finds one row by a unique value. The form narrows the queryset to the
+    user's scope, so a row outside it gets the same answer as one that does not exist and
+    cannot be probed (a drop-down would list thousands of rows for a province)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        to_field_name=to_field_name,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("当事人有平台账号时填写其用户名；没有账号的只填姓名。"),
-        error_messages={"invalid_choice": _("找不到该账号，或该账号不在您的管辖范围内。")},
+        help_text=help_text,
+        error_messages={"invalid_choice": not_found},
     )
 
-    # The item the violation was found on, by its code (编号); only items the actor sees.
-    item = forms.ModelChoiceField(
-        label=_("关联事项编号"),
-        queryset=Item.objects.none(),
-        to_field_name="code",
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        help_text=_("在督办事项上发现的问题，填写事项编号，如 WT-2026-000002。"),
-        error_messages={"invalid_choice": _("找不到该事项，或该事项不在您的管辖范围内。")},
+
+class ViolationForm(forms.ModelForm):
+    person = lookup_field(
+        User,
+        "username",
+        _("当事人账号"),
+        _("当事人有平台账号时填写其用户名；没有账号的只填姓名。"),
+        _("找不到该账号，或该账号不在您的管辖范围内。"),
+    )
+    # The item the violation was found on, by its code (编号).
+    item = lookup_field(
+        Item,
+        "code",
+        _("关联事项编号"),
+        _("在督办事项上发现的问题，填写事项编号，如 WT-2026-000002。"),
+        _("找不到该事项，或该事项不在您的管辖范围内。"),
     )
 
     class Meta:
