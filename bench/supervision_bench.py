@@ -226,7 +226,7 @@ def run(args, db):
             "light=red",
             sup,
             {"light": "red"},
-            f"AND ({light_sql}) = 'red' AND i.status <> 'closed' AND i.deadline < %(today)s",
+            "AND i.status <> 'closed' AND i.deadline < %(today)s",  # exactly the red items
         ),
         (
             "unit=昆明市 subtree, light=yellow (昆明 supervisor)",

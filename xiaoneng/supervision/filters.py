@@ -55,15 +55,17 @@ class ItemFilterSet(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_light(self, queryset, name, value):
-        """The light computed in SQL decides; the deadline/status ranges it implies are added
-        as plain predicates so that the database can use its deadline indexes."""
+        """ "none" and "red" are plain predicates (the first two branches of the light rule:
+        closed; open and past the deadline), so the database walks its deadline index. For
+        yellow and green the light computed in SQL decides, with the deadline range each
+        implies added so that the index is still usable."""
         today = timezone.localdate()
-        qs = queryset.alias(light_filter=light_expression(today)).filter(light_filter=value)
         if value == "none":
-            return qs.filter(status=Status.CLOSED)
-        qs = qs.exclude(status=Status.CLOSED)
+            return queryset.filter(status=Status.CLOSED)
+        open_items = queryset.exclude(status=Status.CLOSED)
         if value == "red":
-            return qs.filter(deadline__lt=today)
+            return open_items.filter(deadline__lt=today)
+        qs = open_items.alias(light_filter=light_expression(today)).filter(light_filter=value)
         if value == "yellow":
             return qs.filter(deadline__gte=today)
         return qs.filter(Q(deadline__isnull=True) | Q(deadline__gt=today))

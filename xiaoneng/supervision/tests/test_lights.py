@@ -170,3 +170,31 @@ def test_the_daily_scan_chain_queues_once(settings, make_item):
     assert schedule_daily() is False
     queued = DBTaskResult.objects.get()
     assert queued.task_path.endswith("daily_scan") and queued.run_after == next_run()
+
+
+def test_the_light_filter_selects_exactly_the_items_of_that_light(make_item, thresholds):
+    """The filter's shortcuts (none = closed, red = open and overdue) and the SQL rule agree."""
+    from xiaoneng.supervision.filters import LIGHT_CHOICES, ItemFilterSet
+
+    today = dt.date.today()
+    for days_left, progress in [(-5, 0), (-1, 100), (0, 100), (2, 100), (3, 100), (4, 100),
+                                (30, 0), (30, 100), (60, 100)]:  # fmt: skip
+        item = make_item(
+            assigned_on=today - dt.timedelta(days=30),
+            deadline=today + dt.timedelta(days=days_left),
+        )
+        Item.objects.filter(pk=item.pk).update(progress=progress)
+    closed = make_item(assigned_on=today - dt.timedelta(days=30), deadline=today)
+    Item.objects.filter(pk=closed.pk).update(status="closed")
+    make_item(assigned_on=today, deadline=None)
+    by_sql = {}
+    for item in with_light(Item.objects.all()):
+        by_sql.setdefault(item.light_now, set()).add(item.pk)
+    assert set(by_sql) == {"none", "red", "yellow", "green"}
+    for light, _label in LIGHT_CHOICES:
+        got = set(
+            ItemFilterSet({"light": light}, queryset=Item.objects.all()).qs.values_list(
+                "pk", flat=True
+            )
+        )
+        assert got == by_sql[light], light
