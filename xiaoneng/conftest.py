@@ -124,3 +124,22 @@ def logged_in_page(page, live_server):
         return page
 
     return _login
+
+
+# Text that every county-A object built for the URL walk shows (core/tests/test_url_walk.py):
+# the outsider must never see it.
+URL_MARKER = "甲县内部"
+
+
+@pytest.fixture
+def url_ctx(province_supervisor, handler_a, handler_b, admin_a, county_a, county_b):
+    """What each app's tests/url_samples.py builds its county-A objects from."""
+    return {
+        "county_a": county_a,
+        "county_b": county_b,
+        "handler_a": handler_a,
+        "handler_b": handler_b,
+        "admin_a": admin_a,
+        "supervisor": province_supervisor,
+        "marker": URL_MARKER,
+    }

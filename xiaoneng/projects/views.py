@@ -375,14 +375,9 @@ def industry_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.save_industry(None, actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error("name", exc.message_dict.get("name"))
-            else:
-                messages.success(request, _("已添加行业。"))
-                return redirect("projects:industry_list")
+        if form.is_valid() and _saved(form, services.save_industry, None, actor=request.user):
+            messages.success(request, _("已添加行业。"))
+            return redirect("projects:industry_list")
     return render(
         request,
         "projects/industry_list.html",
@@ -400,14 +395,10 @@ def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"name": industry.name, "aliases": industry.aliases, "sort": industry.sort},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_industry(industry, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error("name", exc.message_dict.get("name"))
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("projects:industry_list")
+    posted = request.method == "POST" and form.is_valid()
+    if posted and _saved(form, services.save_industry, industry, actor=request.user):
+        messages.success(request, _("已保存。"))
+        return redirect("projects:industry_list")
     return render(
         request,
         "projects/industry_form.html",

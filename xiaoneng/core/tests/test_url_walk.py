@@ -17,7 +17,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-MARKER = "甲县内部"
+from xiaoneng.conftest import URL_MARKER as MARKER
 
 # Reachable without logging in, on purpose.
 PUBLIC = {
@@ -46,7 +46,7 @@ def route_names():
     return sorted(seen.items())
 
 
-def all_samples(ctx) -> dict:
+def all_samples(url_ctx) -> dict:
     found = {}
     for config in apps.get_app_configs():
         module_name = f"{config.name}.tests.url_samples"
@@ -55,28 +55,15 @@ def all_samples(ctx) -> dict:
             and find_spec(f"{config.name}.tests")
             and find_spec(module_name)
         ):
-            found.update(import_module(module_name).samples(ctx))
+            found.update(import_module(module_name).samples(url_ctx))
     return found
-
-
-@pytest.fixture
-def ctx(province_supervisor, handler_a, handler_b, admin_a, county_a, county_b):
-    return {
-        "county_a": county_a,
-        "county_b": county_b,
-        "handler_a": handler_a,
-        "handler_b": handler_b,
-        "admin_a": admin_a,
-        "supervisor": province_supervisor,
-        "marker": MARKER,
-    }
 
 
 def takes_args(pattern) -> bool:
     return pattern.pattern.regex.groups > 0
 
 
-def _url(name, pattern, samples):
+def sample_url(name, pattern, samples):
     if not takes_args(pattern):
         return reverse(name)
     if name not in samples:
@@ -85,12 +72,12 @@ def _url(name, pattern, samples):
 
 
 @pytest.mark.django_db
-def test_it_redirects_or_refuses_anonymous_users(client, ctx):
-    samples = all_samples(ctx)
+def test_it_redirects_or_refuses_anonymous_users(client, url_ctx):
+    samples = all_samples(url_ctx)
     for name, pattern in route_names():
         if name in PUBLIC:
             continue
-        url = _url(name, pattern, samples)
+        url = sample_url(name, pattern, samples)
         response = client.get(url)
         if url.startswith("/api/"):
             assert response.status_code == 401, (name, url, response.status_code)
@@ -100,15 +87,15 @@ def test_it_redirects_or_refuses_anonymous_users(client, ctx):
 
 
 @pytest.mark.django_db
-def test_it_keeps_county_a_from_the_outsider(client_for, ctx):
-    samples = all_samples(ctx)
-    outsider = client_for(ctx["handler_b"])
+def test_it_keeps_county_a_from_the_outsider(client_for, url_ctx):
+    samples = all_samples(url_ctx)
+    outsider = client_for(url_ctx["handler_b"])
     # A unit admin's view of county B must not leak county A either.
     checked = 0
     for name, pattern in route_names():
         if name in PUBLIC:
             continue
-        url = _url(name, pattern, samples)
+        url = sample_url(name, pattern, samples)
         if takes_args(pattern):
             for method in (outsider.get, outsider.post):
                 response = method(url)
@@ -131,8 +118,8 @@ def test_it_keeps_county_a_from_the_outsider(client_for, ctx):
     assert checked > 0
 
 
-def test_every_route_with_arguments_has_a_sample(db, ctx):
-    samples = all_samples(ctx)
+def test_every_route_with_arguments_has_a_sample(db, url_ctx):
+    samples = all_samples(url_ctx)
     missing = [
         n for n, p in route_names() if takes_args(p) and n not in samples and n not in PUBLIC
     ]

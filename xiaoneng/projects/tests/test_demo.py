@@ -36,6 +36,9 @@ def test_most_projects_are_green_some_yellow_a_few_red(db, today):
     assert set(Batch.objects.values_list("code", flat=True)) == {
         c for c, _n, _d in demo.recent_batches(today)
     }
+    # Ranges, not exact counts: the spread must hold whatever day the demo is loaded on (four
+    # dates above). The demo dated 2022 that this replaced showed most projects red, and a
+    # demo with no red at all would hide the warnings: each bound below fails on one of those.
     counts = alerts.counts(projects, today)
     green = total - counts["red"] - counts["yellow"]
     assert green >= 0.7 * total, counts

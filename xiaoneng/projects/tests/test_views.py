@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from xiaoneng.conftest import make_user
@@ -218,3 +219,24 @@ def test_only_the_province_edits_the_industry_catalogue(
     assert response.status_code == 302
     traffic.refresh_from_db()
     assert "公路" in traffic.alias_list()
+
+
+def test_the_industry_pages_add_edit_and_refuse_a_duplicate_name(client_for, province_supervisor):
+    from xiaoneng.projects.models import Industry
+    from xiaoneng.projects.services import ensure_default_industries
+
+    ensure_default_industries()
+    c = client_for(province_supervisor)
+    url = reverse("projects:industry_list")
+    r = c.post(url, {"name": "低空经济", "aliases": "", "sort": 50})
+    assert r.status_code == 302 and Industry.objects.filter(name="低空经济").exists()
+    r = c.post(url, {"name": "交通", "aliases": "", "sort": 60})
+    assert r.status_code == 200 and "已有同名行业" in r.context["form"].errors["name"][0]
+    new = Industry.objects.get(name="低空经济")
+    edit = reverse("projects:industry_edit", args=[new.pk])
+    r = c.post(edit, {"name": "交通", "aliases": "", "sort": 50})
+    assert r.status_code == 200 and "已有同名行业" in r.context["form"].errors["name"][0]
+    r = c.post(edit, {"name": "低空经济", "aliases": "无人机", "sort": 50})
+    assert r.status_code == 302
+    new.refresh_from_db()
+    assert new.aliases == "无人机"
