@@ -112,35 +112,46 @@ def snapshot_encoder(model, *, ensure_ascii: bool = True):
     return encode
 
 
+LOG_COLUMNS = ["time", "user_id", "user_name", "request_id", "action", "content_type_id",
+               "object_id", "object_repr", "before", "after", "comment"]  # fmt: skip
+
+
+def log_params(model, action: str, comment: str = "") -> dict:
+    """The values every change-log row of one set-based write shares, as the backend
+    stores them (the LOG_COLUMNS other than object_id, object_repr, before and after)."""
+    from xiaoneng.core import bulk
+
+    who = _actor_fields()
+    _now, time_param = bulk.now_param()
+    return {
+        "time": time_param,
+        "user_id": who["user"].pk if who["user"] is not None else None,
+        "user_name": who["user_name"],
+        "request_id": ChangeLog._meta.get_field("request_id").get_db_prep_value(
+            who["request_id"], connection
+        ),
+        "action": action,
+        "content_type_id": ContentType.objects.get_for_model(model, for_concrete_model=False).pk,
+        "comment": comment,
+    }
+
+
 def log_encoded(model, rows: Iterable[tuple], action: str, comment: str = "") -> int:
     """INSERT change-log rows given as (object id, repr, before JSON text, after JSON text),
     e.g. from `encode_entries`; one statement for them all."""
     from xiaoneng.core import bulk
 
-    who = _actor_fields()
-    ct = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    _now, time_param = bulk.now_param()
-    user_id = who["user"].pk if who["user"] is not None else None
-    request_id = ChangeLog._meta.get_field("request_id").get_db_prep_value(
-        who["request_id"], connection
-    )
-    user_name = who["user_name"]
-    ct_id = ct.pk
+    p = log_params(model, action, comment)
+    head = (p["time"], p["user_id"], p["user_name"], p["request_id"], action, p["content_type_id"])
     count = 0
 
     def values():
         nonlocal count
         for pk, text, before, after in rows:
             count += 1
-            yield (time_param, user_id, user_name, request_id, action, ct_id, pk, text[:200],
-                   before, after, comment)  # fmt: skip
+            yield (*head, pk, text[:200], before, after, comment)
 
-    bulk.insert_rows(
-        ChangeLog,
-        ["time", "user_id", "user_name", "request_id", "action", "content_type_id", "object_id",
-         "object_repr", "before", "after", "comment"],
-        values(),
-    )  # fmt: skip
+    bulk.insert_rows(ChangeLog, LOG_COLUMNS, values())
     return count
 
 

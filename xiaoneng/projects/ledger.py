@@ -1,7 +1,9 @@
 """The ledger (台账) import: `xiaoneng import projects FILE.xlsx --batch 2022Q2` and the web
 import. Headers in any order, every error collected with its row, column, value and reason,
-all or nothing, re-import updates by code; written set-based (`core.bulk`) with its audit
-rows (`core.audit.log_rows`), in chunks that report their progress.
+all or nothing, re-import updates by code; written set-based (`core.bulk`) in chunks that
+report their progress, with change-log rows the database builds from the new rows
+(`core.audit_sql.log_inserted`) or, for updated rows, from the old and new values
+(`core.audit.log_rows`).
 """
 
 import contextlib
@@ -16,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, bulk
+from xiaoneng.core import audit, audit_sql, bulk
 from xiaoneng.core.xlsx import CellError, ImportFailed, iter_chunks, read_sheet
 from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, Status
 from xiaoneng.projects.parsing import BadValue, parse_date, parse_flag, parse_money, parse_text
@@ -428,13 +430,8 @@ def _import_projects(
                 [(*insert_values(v), now_param, now_param) for v in chunk],
                 return_ids=True,
             )
-            for v, pk in zip(chunk, ids, strict=True):
-                v["id"] = pk
-            audit.log_rows(
-                Project,
-                ((v["id"], f"{v['code']} {v['name']}", None, v) for v in chunk),
-                "import",
-                comment=file_label,
+            audit_sql.log_inserted(
+                Project, ids, "import", repr_columns=("code", "name"), comment=file_label
             )
             written += len(chunk)
             progress("writing", written, to_write)

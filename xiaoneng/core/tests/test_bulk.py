@@ -143,3 +143,52 @@ def test_set_based_rows_and_their_log_match_a_save(county_a, province_supervisor
 def test_new_ids_need_a_transaction():
     with pytest.raises(RuntimeError, match="transaction"):
         bulk.insert_rows(Unit, ["code"], [("1",)], return_ids=True)
+
+
+def test_log_inserted_builds_the_snapshot_a_save_records(project, county_a, province_supervisor):
+    """The database's JSON of each field type equals the snapshot Python records: decimals
+    with their trailing zeros, dates, booleans, nulls, and a datetime with and without a
+    fraction of a second."""
+    from xiaoneng.core import audit_sql
+
+    second = Project.objects.create(
+        code="B-2",
+        name="第二个" * 66,  # the repr is cut at 200 characters, as str(obj)[:200]
+        batch=project.batch,
+        prefecture=county_a.parent,
+        county=None,
+        industry=project.industry,
+        total_investment=Decimal("100"),
+        in_stats=True,
+        top_priority=True,
+    )
+    Project.all_objects.filter(pk=second.pk).update(
+        deleted_at=dt.datetime(2022, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
+    )
+    Project.all_objects.filter(pk=project.pk).update(
+        deleted_at=dt.datetime(2022, 3, 1, 8, 30, 15, tzinfo=dt.UTC)
+    )
+    ct = audit.ContentType.objects.get_for_model(Project)
+    with acting_as(province_supervisor), transaction.atomic():
+        count = audit_sql.log_inserted(
+            Project, [project.pk, second.pk], "import", repr_columns=("code", "name"),
+            comment="x.xlsx",
+        )  # fmt: skip
+    assert count == 2
+    for obj in (project, second):
+        obj = Project.all_objects.get(pk=obj.pk)
+        row = ChangeLog.objects.get(object_id=obj.pk, action="import", content_type=ct)
+        with acting_as(province_supervisor):
+            ref = _reference_row(obj, "import", "x.xlsx")
+        for name in COMPARED:
+            assert getattr(row, name) == getattr(ref, name), name
+        assert row.time is not None and row.request_id is not None
+
+
+def test_log_inserted_refuses_fields_it_cannot_render(province_supervisor):
+    from xiaoneng.core import audit_sql
+
+    with pytest.raises(TypeError, match="password"):
+        audit_sql.snapshot_sql(type(province_supervisor))
+    with pytest.raises(TypeError, match="ImportJob.file has no SQL snapshot"):
+        audit_sql.snapshot_sql(ImportJob)
