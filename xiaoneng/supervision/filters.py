@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.filters import FilterSet
 from xiaoneng.supervision.lights import light_expression
 from xiaoneng.supervision.models import Item, ItemKind, Light, Source, Status
 from xiaoneng.units.models import Unit
@@ -18,7 +19,7 @@ LIGHT_CHOICES = [
 OPEN_CHOICE = [("open", _("未办结")), *Status.choices]
 
 
-class ItemFilterSet(django_filters.FilterSet):
+class ItemFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ItemKind.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
     status = django_filters.ChoiceFilter(
@@ -40,14 +41,6 @@ class ItemFilterSet(django_filters.FilterSet):
     class Meta:
         model = Item
         fields = ["kind", "source", "status", "light", "unit", "deadline_from", "deadline_to", "q"]
-
-    def get_form_class(self):
-        """No filter here depends on the request, so every instance can share one form class;
-        django-filter would otherwise build a new class and its fields on every request."""
-        cls = type(self)
-        if "_form_class" not in cls.__dict__:
-            cls._form_class = super().get_form_class()
-        return cls._form_class
 
     def filter_status(self, queryset, name, value):
         if value == "open":

@@ -1,9 +1,10 @@
 import django_filters
 
+from xiaoneng.core.filters import FilterSet
 from xiaoneng.units.models import Kind, Level, Unit
 
 
-class UnitFilterSet(django_filters.FilterSet):
+class UnitFilterSet(FilterSet):
     parent = django_filters.NumberFilter(field_name="parent_id")
     level = django_filters.ChoiceFilter(choices=Level.choices)
     kind = django_filters.ChoiceFilter(choices=Kind.choices)

@@ -198,3 +198,22 @@ def test_the_light_filter_selects_exactly_the_items_of_that_light(make_item, thr
             )
         )
         assert got == by_sql[light], light
+
+
+def test_filtersets_share_no_state(make_item, thresholds):
+    """Filters and form fields are copied shallowly per FilterSet (core.filters):
+    two FilterSets alive at once, with different data, each filter by their own."""
+    from xiaoneng.supervision.filters import ItemFilterSet
+
+    closed = make_item(title="已办结的")
+    Item.objects.filter(pk=closed.pk).update(status="closed")
+    open_item = make_item(title="未办结的")
+    first = ItemFilterSet({"status": "open"}, queryset=Item.objects.all())
+    second = ItemFilterSet({"status": "closed", "q": "已办结"}, queryset=Item.objects.all())
+    assert first.filters["status"] is not second.filters["status"]
+    assert first.form.fields["status"] is not second.form.fields["status"]
+    assert list(second.qs) == [closed]
+    assert list(first.qs) == [open_item]
+    bad = ItemFilterSet({"status": "nonsense"}, queryset=Item.objects.all())
+    assert not bad.is_valid() and first.is_valid()
+    assert "status" in bad.form.errors and not first.form.errors
