@@ -12,6 +12,7 @@ with a TypeError; such models keep `audit.log_rows`.
 
 from django.db import connection, models
 
+from xiaoneng.core import bulk
 from xiaoneng.core.audit import LOG_COLUMNS, SECRET_FIELDS, log_params
 from xiaoneng.core.models import ChangeLog
 
@@ -85,12 +86,9 @@ def log_inserted(
     quote = connection.ops.quote_name
     p = log_params(model, action, comment)
     text = " || ' ' || ".join(f"COALESCE(t.{quote(c)}, '')" for c in repr_columns)
-    if connection.vendor == "postgresql":
-        where, id_params = "t.id = ANY(%s)", [list(ids)]
-    else:
-        where, id_params = f"t.id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+    pk = f"t.{quote(model._meta.pk.column)}"
     computed = {
-        "object_id": "t.id",
+        "object_id": pk,
         "object_repr": f"substr({text}, 1, 200)",
         "before": "NULL",
         "after": snapshot_sql(model),
@@ -109,8 +107,15 @@ def log_inserted(
     columns = ", ".join(quote(c) for c in LOG_COLUMNS)
     sql = (
         f"INSERT INTO {quote(ChangeLog._meta.db_table)} ({columns}) "  # noqa: S608
-        f"SELECT {', '.join(select)} FROM {quote(model._meta.db_table)} t WHERE {where}"
+        f"SELECT {', '.join(select)} FROM {quote(model._meta.db_table)} t WHERE {pk} "
     )
+    count = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *id_params])
-        return cursor.rowcount
+        for start in range(0, len(ids), bulk.CHUNK):  # (SQLite limits a statement's parameters)
+            chunk = list(ids[start : start + bulk.CHUNK])
+            if connection.vendor == "postgresql":
+                cursor.execute(sql + "= ANY(%s)", [*params, chunk])
+            else:
+                cursor.execute(sql + f"IN ({', '.join(['%s'] * len(chunk))})", [*params, *chunk])
+            count += cursor.rowcount
+    return count

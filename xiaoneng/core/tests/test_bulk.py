@@ -145,11 +145,15 @@ def test_new_ids_need_a_transaction():
         bulk.insert_rows(Unit, ["code"], [("1",)], return_ids=True)
 
 
-def test_log_inserted_builds_the_snapshot_a_save_records(project, county_a, province_supervisor):
+def test_log_inserted_builds_the_snapshot_a_save_records(
+    project, county_a, province_supervisor, monkeypatch
+):
     """The database's JSON of each field type equals the snapshot Python records: decimals
     with their trailing zeros, dates, booleans, nulls, and a datetime with and without a
     fraction of a second."""
     from xiaoneng.core import audit_sql
+
+    monkeypatch.setattr(bulk, "CHUNK", 1)  # one statement per id: the chunks add up
 
     second = Project.objects.create(
         code="B-2",
