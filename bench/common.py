@@ -18,6 +18,19 @@ def median_time(fn, repeat):
     return statistics.median(times)
 
 
+def median_times(fns, repeat):
+    """The median time of each function, the calls interleaved (a, b, a, b …): this machine's
+    speed drifts by up to 2× within seconds, and interleaving gives each function the same
+    conditions, so that their ratio is fair."""
+    times = [[] for _ in fns]
+    for _ in range(repeat):
+        for fn, spent in zip(fns, times, strict=True):
+            t = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - t)
+    return [statistics.median(spent) for spent in times]
+
+
 def setup_django(db: str, pg_url: str, *, prefix: str, keep: bool = False) -> None:
     """Django on a new SQLite file in a temporary data dir, or on the PostgreSQL database
     named by `pg_url`, dropped and recreated (kept if `keep` and it exists); then migrate."""

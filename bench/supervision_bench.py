@@ -10,7 +10,8 @@ spread over the counties, then prints, side by side in one run:
 
 1. the first page of the filtered list, for several filter combinations: the ORM page (the
    list view's own queryset: scope gate + FilterSet + light annotation) against one hand-written
-   SQL query returning the same rows; the number of queries; the ratio; the EXPLAIN plan;
+   SQL query returning the same rows, the calls interleaved (the machine's speed drifts);
+   the number of queries; the ratio; the EXPLAIN plan;
 2. page-size scaling (10, 50, 200, 1000 rows) of one filter combination;
 3. the deadline scan (scan.scan_deadlines: one UPDATE storing the lights and stamping the
    worsened rows, two INSERT … SELECT of notifications): its UPDATE (scan.store_lights) against
@@ -266,7 +267,6 @@ def run(args, db):
             with CaptureQueriesContext(connection) as ctx:
                 rows = list(orm_page(user, data, 50))
             queries = len(ctx.captured_queries)
-            t_orm = common.median_time(lambda u=user, d=data: list(orm_page(u, d, 50)), args.repeat)
             _light, sql = hand_sql_page(
                 vendor, where, 50, None if user.unit.parent_id is None else user.unit.path
             )
@@ -278,7 +278,9 @@ def run(args, db):
 
             hand_rows = hand()
             assert [(r.pk, r.light_now) for r in rows] == [(r[0], r[-1]) for r in hand_rows], label
-            t_sql = common.median_time(hand, args.repeat)
+            t_orm, t_sql = common.median_times(
+                [lambda u=user, d=data: list(orm_page(u, d, 50)), hand], args.repeat
+            )
             print(
                 f"   {label:<52} {queries:>7} {t_orm * 1000:>9.2f} {t_sql * 1000:>9.2f} "
                 f"{t_orm / t_sql:>6.2f} {len(rows)}"
