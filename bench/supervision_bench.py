@@ -215,6 +215,7 @@ def run(args, db):
     }
     xishan = Unit.objects.get(code="530112")
     light_sql, _ = hand_sql_page(vendor, "", 1)
+    like = "ILIKE" if vendor == "postgresql" else "LIKE"
     combos = [
         ("province, no filter", sup, {}, ""),
         (
@@ -247,7 +248,9 @@ def run(args, db):
             },
             f"AND i.lead_unit_id IN (SELECT id FROM units_unit WHERE {under(vendor, 'path', xishan.path)}) "
             "AND i.source = 'inspection' AND i.deadline >= %(today)s AND i.deadline <= %(to)s "
-            "AND (i.title LIKE '%%营商%%' OR i.code LIKE '%%营商%%')",
+            # The page's search is case-insensitive (icontains): ILIKE on PostgreSQL (its LIKE
+            # is case-sensitive), LIKE on SQLite (case-insensitive already).
+            f"AND (i.title {like} '%%营商%%' OR i.code {like} '%%营商%%')",
         ),
     ]
     params["to"] = today + dt.timedelta(days=90)
