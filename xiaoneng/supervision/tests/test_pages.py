@@ -186,3 +186,17 @@ def test_the_behaviour_catalogue_is_seeded_and_editable(client_for, province_sup
 
 def test_the_home_panel_links_my_work(client_for, handler_a):
     assert reverse("supervision:my_work") in client_for(handler_a).get("/").content.decode()
+
+
+def test_the_list_says_which_filter_it_could_not_use(make_item, client_for, province_supervisor):
+    """A date typed in a form the filter does not read (an old browser shows a text box)
+    is named, not silently dropped."""
+    make_item(title="某事项")
+    url = reverse("supervision:item_list")
+    page = client_for(province_supervisor).get(url, {"deadline_from": "2026年12月"})
+    text = page.content.decode()
+    assert page.status_code == 200 and 'data-testid="filter-errors"' in text
+    assert "筛选条件“时限自”无效" in text and "某事项" in text
+    assert 'data-testid="filter-errors"' not in (
+        client_for(province_supervisor).get(url, {"deadline_from": "2026-12-01"}).content.decode()
+    )
