@@ -38,7 +38,12 @@ def _staff(request) -> None:
 def _scope(request, form_class=ScopeForm):
     """The filtered, scoped project queryset of a GET form, and its labels."""
     form = form_class(request.GET or None, user=request.user)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # The valid filters apply; an invalid one (a unit outside the user's scope, a typo in
+    # the address) is named on the page (core/_filter_errors.html) and left out.
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # cleaned_data then holds the valid fields only
+        data = form.cleaned_data
     batches = [b.code for b in data.get("batch") or []]
     prefecture = data.get("prefecture")
     county = data.get("county")

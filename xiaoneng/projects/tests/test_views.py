@@ -111,6 +111,18 @@ def test_the_list_filters_by_warning(projects, client_for, province_supervisor):
     assert SECRET in page and "五华项目" not in page
 
 
+def test_a_filter_that_cannot_be_used_is_named_and_the_others_still_apply(
+    projects, client_for, province_supervisor, handler_b, county_a
+):
+    page = client_for(province_supervisor).get("/projects/list/?q=五华&county=abc").content.decode()
+    assert 'data-testid="filter-errors"' in page and "筛选条件“县市区”无效" in page
+    assert "五华项目" in page and SECRET not in page  # q still applies
+    # The outsider naming county A: refused as a choice, and still nothing of county A.
+    for url in ("/projects/list/", "/projects/"):
+        page = client_for(handler_b).get(f"{url}?county={county_a.pk}").content.decode()
+        assert "筛选条件“县市区”无效" in page and SECRET not in page
+
+
 def test_the_template_has_the_headers_the_import_reads(
     client_for, province_supervisor, batch, county_a
 ):
