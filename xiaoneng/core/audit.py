@@ -2,7 +2,8 @@
 
 Saves are caught by a post_save signal; services that write in bulk call
 `log_bulk()` (after bulk_create/bulk_update) or `log_rows()` (after the set-based writes of
-`core.bulk`, from plain values) themselves; state transitions call `log()` with their own
+`core.bulk`, from plain values; for inserted rows `core.audit_sql.log_inserted()` has the
+database build them) themselves; state transitions call `log()` with their own
 action. Both bulk paths write their rows in one statement, without ChangeLog instances.
 """
 

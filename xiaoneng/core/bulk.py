@@ -7,7 +7,8 @@ the rows go out with one prepared statement (`executemany`, SQLite) or one COPY 
 (PostgreSQL).
 
 These functions write what they are given: no signals, no audit. Callers write the
-change-log rows themselves with `core.audit.log_rows` in the same transaction (see
+change-log rows themselves in the same transaction, with `core.audit.log_rows` (from old and
+new values) or `core.audit_sql.log_inserted` (built by the database from new rows) (see
 `xiaoneng/projects/ledger.py` for a complete import).
 """
 
