@@ -12,15 +12,48 @@ from xiaoneng.supervision.services import _event
 from xiaoneng.supervision.workdays import Calendar, add_workdays
 
 
+def can_edit_calendar(user) -> bool:
+    """The calendar is national: only the province's supervisors and admins maintain it."""
+    return (
+        user.has_role("supervisor", "unit_admin")
+        and user.unit is not None
+        and user.unit.parent_id is None
+    )
+
+
+def _check_editor(actor) -> None:
+    if actor is not None and not can_edit_calendar(actor):
+        raise PermissionDenied(_("节假日安排全省通用，只有省级督查人员或管理员可以维护。"))
+
+
 @transaction.atomic
-def load_holidays(days, *, actor, year: int | None = None) -> tuple[int, int]:
-    """Store a year's schedule (date, is_workday, note) and recompute the provisional
-    deadlines it settles. Returns (days stored, deadlines recomputed)."""
-    if actor is not None and not actor.has_role("supervisor", "unit_admin"):
-        raise PermissionDenied(_("只有督查人员或单位管理员可以维护节假日安排。"))
+def load_holidays(
+    days, *, actor, year: int | None = None, schedule: bool = True
+) -> tuple[int, int]:
+    """Store days (date, is_workday, note) and recompute the provisional deadlines they
+    settle. Returns (days stored, deadlines recomputed).
+
+    `schedule`: the days are a year's schedule (the notice, loaded whole): a year neither
+    the table nor chinese-calendar knew becomes known, its provisional deadlines final.
+    Otherwise the days correct single days of years already known; a day in an unknown
+    year is refused, since one day cannot settle a year's deadlines.
+    """
+    _check_editor(actor)
     days = list(days)
     if not days:
         raise ValidationError(_("没有可载入的日期。"))
+    if not schedule:
+        calendar = Calendar()
+        unknown = sorted(
+            {(year or d.year) for d, _w, _n in days if not calendar.knows_year(year or d.year)}
+        )
+        if unknown:
+            raise ValidationError(
+                _(
+                    "%(years)s 年的放假安排尚未载入，单日添加不能确定该年的工作日：请先载入全年安排。"
+                )
+                % {"years": "、".join(map(str, unknown))}
+            )
     years = set()
     stored = 0
     for day, is_workday, note in days:
@@ -36,27 +69,23 @@ def load_holidays(days, *, actor, year: int | None = None) -> tuple[int, int]:
     return stored, recompute_provisional(actor=actor)
 
 
-@transaction.atomic
-def delete_holiday(day: Holiday, *, actor) -> int:
-    if actor is not None and not actor.has_role("supervisor", "unit_admin"):
-        raise PermissionDenied
-    day.delete()
-    return 0
-
-
 def recompute_provisional(*, actor=None) -> int:
-    """Recompute every provisional working-day deadline; clear the flag where now known."""
+    """Recompute every provisional working-day deadline; clear the flag where now known.
+    Items whose deadline and flag stay as they were are left alone (no timeline noise)."""
     calendar = Calendar()
     changed = []
     for item in Item.objects.filter(deadline_provisional=True).select_for_update():
+        old = item.deadline
         if item.deadline_basis != "workdays" or item.deadline_count is None:
-            item.deadline_provisional = not _year_known(item.deadline, calendar)
-            changed.append((item, item.deadline))
+            provisional = not _year_known(item.deadline, calendar)
+        else:
+            item.deadline, provisional = add_workdays(
+                item.assigned_on, item.deadline_count, calendar
+            )
+        if item.deadline == old and provisional:
             continue
-        due, provisional = add_workdays(item.assigned_on, item.deadline_count, calendar)
-        changed.append((item, item.deadline))
-        item.deadline = due
         item.deadline_provisional = provisional
+        changed.append((item, old))
     for item, old in changed:
         item._audit_action = "recompute_deadline"
         item.save(update_fields=["deadline", "deadline_provisional", "updated_at"])

@@ -149,7 +149,7 @@ def behaviour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def holiday_list(request: HttpRequest) -> HttpResponse:
     """The holiday table, and the form that loads a year's schedule from the notice."""
     staff_only(request.user)
-    can_edit = request.user.has_role("supervisor", "unit_admin")
+    can_edit = holidays.can_edit_calendar(request.user)
     form = ScheduleForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if not can_edit:

@@ -1,9 +1,11 @@
 """Working days (工作日) of mainland China.
 
 Which days are worked comes from, in order:
-1. the Holiday table (the State Council's schedule an admin loaded; it wins when both know a day);
-2. the `chinese-calendar` package for the years it knows (2004–2026 in 1.11);
-3. otherwise weekends only — and the result is marked *provisional*. When that year's
+1. the Holiday table, for the days it lists (the State Council's schedule an admin loaded,
+   or a single day corrected; it wins when both know a day);
+2. the `chinese-calendar` package, for the other days of the years it knows (2004–2026 in 1.11);
+3. weekends, for the other days of a year whose schedule was loaded into the table;
+4. otherwise weekends only — and the result is marked *provisional*. When that year's
    schedule is loaded, `holidays.load_holidays` recomputes provisional deadlines.
 """
 
@@ -35,17 +37,29 @@ class Calendar:
             )
         return self._table[year]
 
+    def knows_year(self, year: int) -> bool:
+        """Whether the year's schedule is known: the package has it, or it was loaded."""
+        self._year_table(year)
+        return self._loaded[year] or _package_knows(year)
+
     def is_workday(self, day: dt.date) -> bool:
         table = self._year_table(day.year)
         if day in table:
             return table[day]
-        if self._loaded[day.year]:
-            return day.weekday() < 5
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            self.provisional_years.add(day.year)
+            if not self._loaded[day.year]:
+                self.provisional_years.add(day.year)
             return day.weekday() < 5
+
+
+def _package_knows(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
 
 
 def add_workdays(

@@ -1,9 +1,13 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 
+from xiaoneng.conftest import make_user
 from xiaoneng.supervision import holidays
-from xiaoneng.supervision.models import Item
+from xiaoneng.supervision.models import Holiday, Item
 from xiaoneng.supervision.workdays import add_workdays, parse_schedule
 
 D = dt.date
@@ -66,3 +70,74 @@ def test_it_shows_the_provisional_warning_on_the_item_page(
     page = client_for(province_supervisor).get(f"/supervision/{item.pk}/").content.decode()
     assert "暂只扣除周末" in page
     assert Item.objects.filter(deadline_provisional=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_table_row_in_a_year_the_package_knows_overrides_that_day_only():
+    # 2025 is chinese-calendar's: 2025-09-29 + 10 working days crosses National Day.
+    assert add_workdays(D(2025, 9, 29), 10) == (D(2025, 10, 20), False)
+    Holiday.objects.create(date=D(2025, 12, 31), year=2025, note="假想的放假")
+    # The other days of 2025 still come from the package…
+    assert add_workdays(D(2025, 9, 29), 10) == (D(2025, 10, 20), False)
+    # …and the table's day counts: 12-31 off, 2026-01-01..03 off, 01-04 (Sunday) worked.
+    assert add_workdays(D(2025, 12, 30), 1) == (D(2026, 1, 4), False)
+    assert add_workdays(D(2025, 12, 29), 1) == (D(2025, 12, 30), False)
+
+
+@pytest.mark.django_db
+def test_a_single_day_cannot_settle_a_year_nobody_knows(make_item, capsys):
+    item = make_item(assigned_on=D(2026, 12, 28), deadline=None, deadline_workdays=10)
+    with pytest.raises(CommandError, match="2027 年的放假安排尚未载入"):
+        call_command("holidays", "add", "2027-01-04")
+    assert not Holiday.objects.exists()
+    item.refresh_from_db()
+    assert item.deadline_provisional
+    # Once the year's schedule is loaded, single days correct it.
+    call_command("holidays", "import", str(_schedule_file("2027-01-01 休 元旦")))
+    call_command("holidays", "add", "2027-01-04", "--note", "补休")
+    assert Holiday.objects.filter(year=2027).count() == 2
+    # The loaded schedule made the item's deadline final; a later correction is for new
+    # deadlines (12-29,30,31, 01-05..08, 01-11,12,13: 01-01 and 01-04 off).
+    item.refresh_from_db()
+    assert (item.deadline, item.deadline_provisional) == (D(2027, 1, 12), False)
+    assert add_workdays(D(2026, 12, 28), 10) == (D(2027, 1, 13), False)
+
+
+def _schedule_file(text):
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "schedule.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_loading_a_year_leaves_other_years_provisional_items_alone(make_item, province_supervisor):
+    item = make_item(assigned_on=D(2026, 12, 28), deadline=None, deadline_workdays=10)
+    events = item.events.count()
+    days, _errors = parse_schedule("2028-01-01 休 元旦")
+    assert holidays.load_holidays(days, actor=province_supervisor, year=2028) == (1, 0)
+    item.refresh_from_db()
+    assert item.deadline_provisional and item.events.count() == events
+
+
+@pytest.mark.django_db
+def test_only_the_province_maintains_the_national_calendar(
+    province_supervisor, county_a, client_for
+):
+    days, _errors = parse_schedule("2027-01-01 休 元旦")
+    for user in (
+        make_user("xs_admin", county_a, "unit_admin"),
+        make_user("xs_xn2", county_a, "supervisor"),
+    ):
+        with pytest.raises(PermissionDenied):
+            holidays.load_holidays(days, actor=user, year=2027)
+        c = client_for(user)
+        page = c.get(reverse("supervision:holiday_list")).content.decode()
+        assert "<textarea" not in page and "省级" in page
+        r = c.post(reverse("supervision:holiday_list"), {"year": 2027, "text": "2027-01-01 休"})
+        assert r.status_code == 403
+    assert not Holiday.objects.exists()
+    admin = make_user("sheng_admin", province_supervisor.unit, "unit_admin")
+    assert holidays.load_holidays(days, actor=admin, year=2027) == (1, 0)

@@ -1,6 +1,7 @@
 import datetime as dt
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xiaoneng.core.context import acting_as
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "The holiday table. `holidays import FILE [--year Y]` loads a schedule (one line per day "
         "or range: `2027-02-06~2027-02-12 休 春节`, `2027-02-14 班 春节调休`); `holidays add DATE "
-        "[--workday] [--note …]` adds one day; `holidays list [--year Y]`. Loading recomputes "
+        "[--workday] [--note …]` corrects one day of a year already known; `holidays list [--year Y]`. Loading recomputes "
         "provisional working-day deadlines."
     )
 
@@ -51,6 +52,11 @@ class Command(BaseCommand):
             days, errors = [(day, options["workday"], options["note"])], []
         if errors:
             raise CommandError("\n".join(errors))
-        with acting_as(None):
-            stored, recomputed = holidays.load_holidays(days, actor=None, year=options.get("year"))
+        try:
+            with acting_as(None):
+                stored, recomputed = holidays.load_holidays(
+                    days, actor=None, year=options.get("year"), schedule=action == "import"
+                )
+        except ValidationError as exc:
+            raise CommandError("；".join(exc.messages)) from None
         self.stdout.write(f"已载入 {stored} 天；重算暂定时限 {recomputed} 项。")
