@@ -28,8 +28,12 @@ from xiaoneng.units.models import Unit
 
 
 def _drf_error(exc):
+    """A service's refusal as DRF's: field errors under their field names (as the
+    serializers report them), other reasons under "detail"."""
     if isinstance(exc, DjangoPermissionDenied):
         return PermissionDenied(str(exc) or None)
+    if hasattr(exc, "error_dict"):
+        return ValidationError(exc.message_dict)
     return ValidationError({"detail": exc.messages})
 
 
@@ -81,7 +85,14 @@ class ItemCreateSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices, default="superior")
     lead_unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
     co_units = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
+    responsible = ScopedPrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
+    parent = ScopedPrimaryKeyRelatedField(
+        queryset=Item.objects.all(), required=False, allow_null=True
+    )
     assigned_on = serializers.DateField(required=False)
+    plan_deadline = serializers.DateField(required=False)
     deadline = serializers.DateField(required=False)
     deadline_workdays = serializers.IntegerField(required=False, min_value=1, max_value=3650)
     deadline_days = serializers.IntegerField(required=False, min_value=1, max_value=3650)

@@ -1,7 +1,9 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accounts.models import User
+from xiaoneng.supervision import conf, services
 from xiaoneng.supervision.models import (
     ActionTaken,
     Behaviour,
@@ -57,6 +59,12 @@ class AssignForm(forms.Form):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
+    responsible = forms.CharField(
+        label=_("责任人"),
+        required=False,
+        max_length=150,
+        help_text=_("牵头单位的人员：用户名，或单位内唯一的姓名；可留空"),
+    )
     assigned_on = forms.DateField(label=_("交办日期"), required=False, widget=DateInput())
     deadline_mode = forms.ChoiceField(
         label=_("时限方式"),
@@ -67,6 +75,12 @@ class AssignForm(forms.Form):
         label=_("天数"), min_value=1, max_value=3650, required=False
     )
     deadline = forms.DateField(label=_("指定日期"), required=False, widget=DateInput())
+    plan_deadline = forms.DateField(
+        label=_("方案报送期限"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("留空则为交办后 %(days)s 天"),
+    )
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial="normal")
     tags = forms.CharField(label=_("标签"), required=False, max_length=200)
     rectification = forms.CharField(
@@ -80,6 +94,9 @@ class AssignForm(forms.Form):
     ref = forms.CharField(
         label=_("关联对象"), required=False, max_length=100, widget=forms.HiddenInput
     )
+    parent = forms.ModelChoiceField(
+        label=_("上级事项"), queryset=Item.objects.none(), required=False, widget=forms.HiddenInput
+    )
     files = MultipleFileField(label=_("附件"))
 
     def __init__(self, *args, user, **kwargs):
@@ -87,6 +104,8 @@ class AssignForm(forms.Form):
         units = units_for(user)
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
+        self.fields["parent"].queryset = Item.objects.visible_to(user)
+        self.fields["plan_deadline"].help_text %= {"days": conf.plan_days()}
 
     def clean(self):
         data = super().clean()
@@ -95,6 +114,15 @@ class AssignForm(forms.Form):
             self.add_error("deadline_count", _("请填写天数。"))
         if mode == "date" and not data.get("deadline"):
             self.add_error("deadline", _("请选择日期。"))
+        if data.get("lead_unit") is not None:
+            try:
+                data["responsible"] = services.member_named(
+                    data["lead_unit"], data.get("responsible", "")
+                )
+            except ValidationError as exc:
+                self.add_error("responsible", exc)
+        else:
+            data["responsible"] = None
         return data
 
     def service_kwargs(self) -> dict:
@@ -112,6 +140,9 @@ class AssignForm(forms.Form):
                 "rectification",
                 "standard",
                 "ref",
+                "responsible",
+                "plan_deadline",
+                "parent",
             )
         }
         kwargs["co_units"] = list(d["co_units"])

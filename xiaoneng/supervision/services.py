@@ -73,6 +73,27 @@ def can_assign_to(actor, unit: Unit) -> bool:
     return actor.has_role(*SUPERVISOR_ROLES, "leader")
 
 
+def member_named(unit: Unit, text: str):
+    """The member of `unit` named by `text`: a user name, or a name (姓名) that only one
+    member of the unit has. None for an empty text; ValidationError naming what is wrong."""
+    from xiaoneng.accounts.models import User
+
+    text = (text or "").strip()
+    if not text:
+        return None
+    members = User.objects.filter(unit=unit, is_active=True)
+    found = list(members.filter(username=text)) or list(members.filter(name=text)[:2])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValidationError(
+            _("%(unit)s有多名“%(name)s”，请填写用户名。") % {"unit": unit.name, "name": text}
+        )
+    raise ValidationError(
+        _("%(unit)s没有用户名或姓名为“%(name)s”的人员。") % {"unit": unit.name, "name": text}
+    )
+
+
 # --- notifications ---------------------------------------------------------------------
 
 
@@ -182,8 +203,16 @@ def assign_item(
     elif deadline_days is not None:
         basis, count = "days", deadline_days
     due, provisional = compute_deadline(assigned_on, basis, count, deadline)
-    if due is not None and due < assigned_on:
+    if due is None:
+        raise ValidationError({"deadline": _("请给出办理时限：日期、自然日或工作日。")})
+    if due < assigned_on:
         raise ValidationError({"deadline": _("办理时限不能早于交办日期。")})
+    if responsible is not None and responsible.unit_id != lead_unit.pk:
+        raise ValidationError(
+            {"responsible": _("责任人须为牵头单位（%s）的人员。") % lead_unit.name}
+        )
+    if parent is not None and parent.status == Status.CLOSED:
+        raise ValidationError({"parent": _("上级事项已办结，不能再向其下交办。")})
     if assigning_unit is None:
         assigning_unit = actor.unit if actor is not None else lead_unit.parent or lead_unit
     item = Item(
@@ -395,24 +424,36 @@ def transition(
         comment = comment or plan
     elif rule.needs_comment and not comment and not (action == "request_closure" and evidence):
         raise ValidationError(_("请填写说明（%s 需要说明）。") % rule.label)
+    # An item split into child items takes its progress from them (roll_up), whatever
+    # its own reports say.
+    has_children = action in ("report_progress", "request_closure") and item.children.exists()
     if action == "report_progress":
         if percent is None:
             raise ValidationError(_("请填写进度百分比。"))
         if not 0 <= int(percent) <= 100:
             raise ValidationError(_("进度应在 0 到 100 之间。"))
-        item.progress = int(percent)
+        if has_children:
+            comment += _("（进度由下级事项汇总，为 %d%%）") % item.progress
+        else:
+            item.progress = int(percent)
     if action == "request_closure":
+        # What is filed goes on the timeline too: item.evidence keeps the latest only.
+        filed = []
         if rectification is not None and rectification.strip():
             item.rectification = rectification.strip()
+            filed.append(_("整改措施：%s") % item.rectification)
         if evidence is not None and evidence.strip():
             item.evidence = evidence.strip()
+            filed.append(_("办结材料：%s") % item.evidence)
         if item.kind == ItemKind.PROBLEM and not item.rectification:
             raise ValidationError(_("问题类事项申请办结前须填写整改措施。"))
         if item.kind == ItemKind.PROBLEM and not (item.evidence or files or comment):
             raise ValidationError(_("问题类事项申请办结须提供办结材料。"))
         if not item.evidence:
             item.evidence = comment
-        item.progress = 100
+        comment = "\n".join([comment, *filed]).strip()
+        if not has_children:
+            item.progress = 100
     if action == "approve":
         open_children = item.children.filter(status__in=OPEN_STATUSES).count()
         if open_children:

@@ -183,6 +183,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": children,
         "forms": forms,
         "urge_form": UrgeForm() if can_review and item.is_open else None,
+        "can_assign_child": item.is_open
+        and request.user.has_role(*services.SUPERVISOR_ROLES, "leader"),
         "can_decompose": item.is_open
         and (services.is_handler(request.user, item) or can_review)
         and item.lead_unit.children.exists(),
@@ -269,7 +271,8 @@ def item_decompose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_create(request: HttpRequest) -> HttpResponse:
     """交办. GET takes initial values from the query string (kind, lead_unit, title,
-    description, source, ref): the projects module links here from a warning."""
+    description, source, ref, parent): the projects module links here from a warning, an
+    item's page links here to assign a child item."""
     staff_only(request.user)
     if not request.user.has_role(*services.SUPERVISOR_ROLES, "leader"):
         raise PermissionDenied
@@ -297,10 +300,14 @@ def item_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已交办：%s") % item.code)
             return redirect("supervision:item_detail", item.pk)
+    parent_id = str(form["parent"].value() or "")
+    parent = (
+        form.fields["parent"].queryset.filter(pk=parent_id).first() if parent_id.isdigit() else None
+    )
     return render(
         request,
         "supervision/item_form.html",
-        {"form": form, "ref": initial.get("ref", "")},
+        {"form": form, "ref": initial.get("ref", ""), "parent": parent},
     )
 
 

@@ -8,7 +8,7 @@ from xiaoneng.conftest import make_unit
 from xiaoneng.core.models import ChangeLog
 from xiaoneng.notifications.models import Notification
 from xiaoneng.supervision import services
-from xiaoneng.supervision.models import Item, ItemEvent
+from xiaoneng.supervision.models import Item, ItemEvent, Status
 from xiaoneng.units.models import Level
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,7 +78,8 @@ def test_it_refuses_invalid_transitions_with_a_clear_message(make_item, action, 
     item.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
         services.transition(item, actor=None, action=action, comment="x", percent=10, plan="p")
-    assert "不能" in exc.value.messages[0]
+    label = Status(status).label
+    assert exc.value.messages == [f"事项当前状态为“{label}”，不能{services.RULES[action].label}。"]
 
 
 def test_it_refuses_the_wrong_side(make_item, handler_a, province_supervisor, handler_b):
