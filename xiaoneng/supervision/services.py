@@ -274,18 +274,29 @@ OFFICE_TYPES = {
 }
 
 
+TEXT_EXTENSIONS = (".txt", ".csv")
+
+
 def sniff(head: bytes, name: str) -> str:
-    """The content type from the file's first bytes (never from its name alone)."""
+    """The content type from the file's first bytes (never from its name alone), and a
+    name that says the same: a clerk who downloads "通知.bat" would run it."""
     lower = name.lower()
-    for magic, ctype, _exts in MAGIC:
+    for magic, ctype, exts in MAGIC:
         if head.startswith(magic):
             if ctype == "application/zip":
                 for ext, office in OFFICE_TYPES.items():
                     if lower.endswith(ext):
                         return office
                 raise ValidationError(_("压缩包只接受 .docx 或 .xlsx 文件。"))
+            if not lower.endswith(exts):
+                raise ValidationError(
+                    _("文件内容是 %(type)s，文件名应以 %(exts)s 结尾。")
+                    % {"type": ctype, "exts": " 或 ".join(exts)}
+                )
             return ctype
     if head and b"\x00" not in head:
+        if not lower.endswith(TEXT_EXTENSIONS):
+            raise ValidationError(_("纯文本附件只接受 .txt 或 .csv 文件。"))
         try:
             head.decode("utf-8")
         except UnicodeDecodeError:

@@ -158,9 +158,23 @@ def test_it_checks_attachment_content_not_extension(make_item, province_supervis
             actor=province_supervisor,
         )
     pdf = services.add_attachment(
-        item, SimpleUploadedFile("x.bin", b"%PDF-1.7 ..."), actor=province_supervisor
+        item, SimpleUploadedFile("验收报告.PDF", b"%PDF-1.7 ..."), actor=province_supervisor
     )
     assert pdf.content_type == "application/pdf"
+    # The name must say what the content is: a downloaded "x.bat" or "x.exe" would run.
+    for name, content, reason in [
+        ("x.bin", b"%PDF-1.7 ...", "文件名应以 .pdf 结尾"),
+        ("通知.bat", b"del /q *.*\r\n", "纯文本附件只接受 .txt 或 .csv"),
+        ("page.html", b"<script>alert(1)</script>", "纯文本附件只接受"),
+    ]:
+        with pytest.raises(ValidationError, match=reason):
+            services.add_attachment(
+                item, SimpleUploadedFile(name, content), actor=province_supervisor
+            )
+    text = services.add_attachment(
+        item, SimpleUploadedFile("说明.txt", "整改说明".encode()), actor=province_supervisor
+    )
+    assert text.content_type == "text/plain"
     settings.UPLOAD_MAX_MB = 0
     with pytest.raises(ValidationError, match="超过"):
         services.add_attachment(
