@@ -66,29 +66,82 @@ class ChangeLog(models.Model):
         "import": _("导入"),
         "reset_password": _("重置密码"),
         "resend": _("重新发送"),
+        "publish": _("公开曝光"),
+        "unpublish": _("撤回曝光"),
     }
     HIDDEN_FIELDS = {"id", "path", "depth", "deleted_at", "created_at", "updated_at"}
 
     def action_label(self) -> str:
-        return str(self.ACTION_LABELS.get(self.action, self.action))
+        """The action in words; a model names its own actions in `history_actions`."""
+        label = self.ACTION_LABELS.get(self.action)
+        if label is None:
+            model = self.content_type.model_class()
+            label = getattr(model, "history_actions", {}).get(self.action, self.action)
+        return str(label)
 
-    def display_changes(self) -> list[tuple[str, object, object]]:
-        """Changed fields with their Chinese names, internal bookkeeping left out."""
+    def _fields(self) -> tuple[dict, set]:
         model = self.content_type.model_class()
-        names = {}
+        fields = {}
         if model is not None:
-            for f in model._meta.get_fields():
-                if hasattr(f, "attname") and hasattr(f, "verbose_name"):
-                    names[f.attname] = str(f.verbose_name)
-                    names[f.name] = str(f.verbose_name)
+            for f in model._meta.concrete_fields:
+                fields[f.attname] = fields[f.name] = f
+        return fields, self.HIDDEN_FIELDS | set(getattr(model, "history_hidden", ()))
+
+    def _shown_changes(self) -> list[tuple[str, object, object]]:
+        _fields, hidden = self._fields()
+        return [
+            (key, old, new)
+            for key, old, new in self.changed_fields()
+            if key not in hidden and not (old in ("", None) and new in ("", None))
+        ]
+
+    def display_changes(self, names: dict | None = None) -> list[tuple[str, object, object]]:
+        """Changed fields as people read them: Chinese field names, choices by their labels,
+        yes/no for flags, related rows by name; internal bookkeeping left out (HIDDEN_FIELDS,
+        and a model's own `history_hidden`). `names`: from related_names() over a whole page
+        of entries (otherwise this entry's own are looked up)."""
+        fields, _hidden = self._fields()
+        changes = self._shown_changes()
+        if names is None:
+            names = related_names([self])
         rows = []
-        for key, old, new in self.changed_fields():
-            if key in self.HIDDEN_FIELDS or (old in ("", None) and new in ("", None)):
-                continue
-            rows.append(
-                (names.get(key, key), None if old == "" else old, None if new == "" else new)
-            )
+        for key, old, new in changes:
+            field = fields.get(key)
+            label = str(field.verbose_name) if field is not None else key
+            rows.append((label, _readable(field, old, names), _readable(field, new, names)))
         return rows
+
+
+def related_names(entries) -> dict:
+    """{(model, pk): str(row)} for the foreign keys the entries changed: one query per
+    related model for the whole list."""
+    wanted: dict = {}
+    for entry in entries:
+        fields, _hidden = entry._fields()
+        for key, old, new in entry._shown_changes():
+            field = fields.get(key)
+            if field is not None and field.is_relation and field.many_to_one:
+                ids = wanted.setdefault(field.related_model, set())
+                ids.update(v for v in (old, new) if v not in ("", None))
+    names = {}
+    for related, ids in wanted.items():
+        for pk, row in related._base_manager.in_bulk(ids).items():
+            names[(related, pk)] = str(row)
+    return names
+
+
+def _readable(field, value, names):
+    if value in ("", None):
+        return None
+    if field is None:
+        return value
+    if field.is_relation and field.many_to_one:
+        return names.get((field.related_model, value), value)
+    if isinstance(field, models.BooleanField):
+        return _("是") if value else _("否")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    return value
 
 
 def loaded_values(pairs) -> dict:

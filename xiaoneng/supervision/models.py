@@ -178,6 +178,9 @@ class Item(BaseModel):
             ),
         ]
 
+    # The change log leaves out the scan's bookkeeping (core.models.ChangeLog.display_changes).
+    history_hidden = ("light", "worsened_in_scan")
+
     def __str__(self) -> str:
         return f"{self.code or ''} {self.title}".strip()
 
@@ -224,6 +227,14 @@ class EventAction(models.TextChoices):
     DECOMPOSE = "decompose", _("分解交办")
     DEADLINE = "deadline", _("时限重算")
     IMPORT = "import", _("导入")
+
+
+# The change log names an item's actions as its timeline does.
+Item.history_actions = {
+    **dict(EventAction.choices),
+    "roll_up": _("下级进度汇总"),
+    "recompute_deadline": _("时限重算"),
+}
 
 
 class ItemEvent(BaseModel):

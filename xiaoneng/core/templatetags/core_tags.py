@@ -13,3 +13,14 @@ def query_with(context, **changes) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.filter
+def readable_history(entries) -> list:
+    """[(entry, its changes as people read them)], related rows named with one query per
+    related model for the whole page (ChangeLog.display_changes)."""
+    from xiaoneng.core.models import related_names
+
+    entries = list(entries)
+    names = related_names(entries)
+    return [(entry, entry.display_changes(names)) for entry in entries]

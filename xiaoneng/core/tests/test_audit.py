@@ -150,3 +150,51 @@ def test_rows_loaded_with_only_are_audited_without_extra_queries(
     unit.save()
     entry = history_for(county_a).filter(action="update").get()
     assert entry.changed_fields() == [("name", "西山区", "西山")]
+
+
+def test_the_history_reads_as_people_talk(province_supervisor, county_a, handler_a, client_for):
+    """Field names in Chinese, choices by label, flags as 是/否, related rows by name, the
+    model's own actions named, its bookkeeping hidden — no raw ids or codes."""
+    import datetime as dt
+
+    from xiaoneng.supervision import services
+
+    item = services.assign_item(
+        actor=province_supervisor,
+        kind="task",
+        title="落实营商环境整改",
+        lead_unit=county_a,
+        responsible=handler_a,
+        deadline=dt.date.today() + dt.timedelta(days=30),
+    )
+    services.acknowledge(item, actor=handler_a)
+    entries = list(history_for(item))
+    acknowledged = next(e for e in entries if e.action == "acknowledge")
+    assert acknowledged.action_label() == "签收"
+    assert ("状态", "已交办", "已签收") in acknowledged.display_changes()
+    created = next(e for e in entries if e.action == "create").display_changes()
+    assert ("牵头单位", None, "西山区") in created
+    assert ("责任人", None, str(handler_a)) in created
+    assert ("时限暂按周末计算", None, "否") in created
+    assert not any(name.startswith("灯色") for name, _old, _new in created)
+    page = client_for(province_supervisor).get(f"/supervision/{item.pk}/").content.decode()
+    assert "状态：已交办 → 已签收" in page and "acknowledge" not in page
+
+
+def test_a_page_of_history_names_its_related_rows_in_one_query(
+    county_a, county_b, django_assert_num_queries
+):
+    from xiaoneng.conftest import make_unit
+    from xiaoneng.core.templatetags.core_tags import readable_history
+
+    for number, name in enumerate(("碧鸡街道", "马街街道", "金碧街道"), start=1):
+        unit = make_unit(f"53011200{number}", name, Level.TOWNSHIP, county_a)
+        unit.parent = county_b
+        unit.save()
+    entries = list(
+        ChangeLog.objects.filter(content_type__model="unit").select_related("content_type")
+    )
+    with django_assert_num_queries(1):
+        rows = readable_history(entries)
+    moves = [changes for entry, changes in rows if entry.action == "update"]
+    assert len(moves) == 3 and all(("上级单位", "西山区", "五华区") in m for m in moves)
