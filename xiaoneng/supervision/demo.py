@@ -1,11 +1,14 @@
-"""Demo items across the province in every state and light, a few violations (one published)."""
+"""Demo items across the province in every state and light, from every source; urged,
+escalated and decomposed items, an attachment; timelines with real actors and dates; a few
+violations (one published)."""
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from xiaoneng.supervision import negative, scan, services
-from xiaoneng.supervision.models import Behaviour, Item, Violation
+from xiaoneng.supervision import conf, negative, scan, services
+from xiaoneng.supervision.models import Behaviour, Item, ItemEvent, Violation
 from xiaoneng.units.models import Level, Unit
 
 TITLES = [
@@ -16,6 +19,8 @@ TITLES = [
     ("problem", "unannounced", "暗访发现窗口单位午休期间无人值守", "落实错时延时服务和值班制度"),
     ("task", "instruction", "落实省领导关于营商环境的批示", ""),
     ("problem", "inspection", "督导检查发现项目前期手续办理滞后", "倒排工期，专班推进审批"),
+    ("problem", "public", "群众反映社区养老服务站长期闲置", "引入运营机构，年内恢复日间照料服务"),
+    ("task", "other", "整理作风革命专项整治工作台账", ""),
 ]
 
 # (status path, days since assigned, deadline in days from today, progress)
@@ -28,6 +33,9 @@ SHAPES = [
     (["acknowledge", "report_progress", "request_closure", "send_back"], 25, 15, 100),
     (["acknowledge", "report_progress", "request_closure", "approve"], 50, -10, 100),  # closed
 ]
+# Other deadlines the open shapes take in turn, so that each state shows more than one light.
+DUE_VARIANTS = (None, -3, 1, 45)
+REVIEWER_STEPS = ("send_back", "approve")
 
 
 def load(ctx: dict) -> None:
@@ -38,9 +46,11 @@ def load(ctx: dict) -> None:
         return
     users = ctx["users"]
     supervisor = users["sheng_xn"]
+    handlers = {u.unit_id: u for u in users.values() if u.has_role("handler")}
     today = timezone.localdate()
     prefectures = list(Unit.objects.filter(level=Level.PREFECTURE).order_by("code"))
     n = 0
+    made = []
     for p_index, prefecture in enumerate(prefectures):
         counties = list(prefecture.children.filter(level=Level.COUNTY).order_by("code")[:2])
         for c_index, county in enumerate(counties):
@@ -48,41 +58,46 @@ def load(ctx: dict) -> None:
                 shape = SHAPES[(p_index + c_index * 2 + s_index * 3) % len(SHAPES)]
                 kind, source, title, measures = TITLES[(p_index + c_index + s_index) % len(TITLES)]
                 n += 1
-                _make(supervisor, county, kind, source, title, measures, shape, today, n)
+                due = DUE_VARIANTS[(p_index + s_index) % len(DUE_VARIANTS)]
+                made.append(
+                    _make(supervisor, handlers.get(county.pk), county, kind, source, title,
+                          measures, shape, today, n, due_in=due)
+                )  # fmt: skip
     # 西山区 (the demo handler's county): one of every state, so xs_cb has work to do.
     xishan = ctx["units"]["530112"]
+    xs_cb = users.get("xs_cb")
+    mine = []
     for i, shape in enumerate(SHAPES):
         kind, source, title, measures = TITLES[i % len(TITLES)]
         n += 1
-        _make(
-            supervisor,
-            xishan,
-            kind,
-            source,
-            f"{title}（西山区）",
-            measures,
-            shape,
-            today,
-            n,
-            responsible=users.get("xs_cb"),
-        )
-    # A provisional working-day deadline that reaches into a year nobody has published yet.
+        mine.append(
+            _make(supervisor, xs_cb, xishan, kind, source, f"{title}（西山区）", measures,
+                  shape, today, n, responsible=xs_cb)
+        )  # fmt: skip
+    _urge(supervisor, [item for item in made + mine if item.is_open])
+    _decompose(xs_cb, mine[1], ctx["units"])
+    # A provisional working-day deadline: it reaches into next year, whose schedule the
+    # State Council has not published yet (when chinese-calendar does not know that year).
     services.assign_item(
         actor=supervisor,
         kind="task",
         title="谋划明年重点改革任务清单",
         lead_unit=xishan,
         source="meeting",
-        assigned_on=dt.date(2026, 12, 20),
-        deadline_workdays=15,
+        assigned_on=today,
+        deadline_workdays=(dt.date(today.year + 1, 1, 15) - today).days,
         ref="demo:provisional",
     )
     scan.scan_deadlines()
     _violations(ctx, today)
 
 
-def _make(actor, unit, kind, source, title, measures, shape, today, n, responsible=None):
-    steps, ago, due_in, progress = shape
+def _make(actor, handler, unit, kind, source, title, measures, shape, today, n, *,
+          responsible=None, due_in=None) -> Item:  # fmt: skip
+    steps, ago, base_due, progress = shape
+    if due_in is None or "approve" in steps:
+        due_in = base_due
+    assigned_on = today - dt.timedelta(days=ago)
     item = services.assign_item(
         actor=actor,
         kind=kind,
@@ -90,8 +105,9 @@ def _make(actor, unit, kind, source, title, measures, shape, today, n, responsib
         lead_unit=unit,
         source=source,
         description=f"{unit.name}：{title}。请按时限办理并反馈。",
-        assigned_on=today - dt.timedelta(days=ago),
-        deadline=today + dt.timedelta(days=due_in),
+        assigned_on=assigned_on,
+        deadline=max(today + dt.timedelta(days=due_in), assigned_on),
+        plan_deadline=assigned_on + dt.timedelta(days=conf.plan_days()),
         rectification=measures,
         responsible=responsible,
         ref=f"demo:{n}",
@@ -106,11 +122,49 @@ def _make(actor, unit, kind, source, title, measures, shape, today, n, responsib
             kwargs["percent"] = min(progress, 90)
         if step == "request_closure":
             kwargs["evidence"] = "验收记录及整改前后对比照片已上传"
+            kwargs["files"] = [
+                SimpleUploadedFile(
+                    "整改情况说明.txt", f"{title}：整改已完成，附验收记录。".encode()
+                )
+            ]
         if step == "send_back":
             kwargs["comment"] = "整改佐证不充分，请补充群众满意度回访情况"
-        services.transition(item, actor=None, action=step, **kwargs)
+        who = actor if step in REVIEWER_STEPS else handler
+        services.transition(item, actor=who, action=step, **kwargs)
     if progress and steps and steps[-1] == "report_progress":
         Item.objects.filter(pk=item.pk).update(progress=progress)
+    _spread_over_time(item, assigned_on, today)
+    item.refresh_from_db()
+    return item
+
+
+def _spread_over_time(item: Item, assigned_on: dt.date, today: dt.date) -> None:
+    """Date the timeline's entries across the item's life, as if it had been worked on."""
+    events = list(ItemEvent.objects.filter(item=item).order_by("pk"))
+    days = max((today - assigned_on).days, 0)
+    start = timezone.make_aware(dt.datetime.combine(assigned_on, dt.time(9, 30)))
+    for i, event in enumerate(events):
+        offset = dt.timedelta(days=days * i / max(len(events), 1), hours=i)
+        ItemEvent.objects.filter(pk=event.pk).update(created_at=start + offset)
+
+
+def _urge(supervisor, open_items: list[Item]) -> None:
+    """Urge some open items once, and one until it escalates to its unit's leaders."""
+    for item in open_items[::5]:
+        services.urge(item, actor=supervisor, comment="请加快办理进度，按时反馈")
+    if open_items:
+        for _ in range(conf.escalate_after()):
+            services.urge(open_items[-1], actor=supervisor, comment="多次催办仍未反馈，请说明原因")
+
+
+def _decompose(handler, item: Item, units: dict) -> None:
+    """One 西山区 item split among its streets (一级带着一级干): the demo has one."""
+    streets = list(item.lead_unit.children.order_by("code")[:3])
+    if handler is None or not streets:
+        return
+    children = services.decompose(item, actor=handler, units=streets)
+    services.acknowledge(children[0], actor=None)
+    services.report_progress(children[0], actor=None, percent=60, comment="已完成摸底排查")
 
 
 def _violations(ctx, today):
