@@ -186,6 +186,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, action: str, item=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.action = action
         keep = self.FIELDS.get(action, ["comment"])
         for name in list(self.fields):
             if name not in keep:

@@ -165,14 +165,26 @@ def get_item(request, pk) -> Item:
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_item(request, pk)
+    return _detail_page(request, get_item(request, pk))
+
+
+def _detail_page(request, item: Item, refused: ActionForm | None = None) -> HttpResponse:
+    """The item's page; `refused`: an action's form sent back with its errors and what was
+    typed (the other actions' forms fresh)."""
     children = list(
         with_light(item.children.all()).select_related("lead_unit").order_by("lead_unit__code")
     )
     item.open_children = sum(1 for c in children if c.status != Status.CLOSED)
     actions = services.allowed_actions(request.user, item)
     forms = [
-        (name, services.RULES[name].label, ActionForm(action=name, item=item)) for name in actions
+        (
+            name,
+            services.RULES[name].label,
+            refused
+            if refused is not None and refused.action == name
+            else ActionForm(action=name, item=item),
+        )
+        for name in actions
     ]
     can_review = services.is_reviewer(request.user, item)
     context = {
@@ -202,9 +214,10 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     item.open_children = item.children.filter(status__in=OPEN_STATUSES).count()
     form = ActionForm(request.POST, request.FILES, action=action, item=item)
+    label = services.RULES[action].label
     if not form.is_valid():
-        messages.error(request, "；".join(f"{e}" for errs in form.errors.values() for e in errs))
-        return redirect("supervision:item_detail", item.pk)
+        messages.error(request, _("未能%s：请按提示修改后重新提交。") % label)
+        return _detail_page(request, item, refused=form)
     data = form.cleaned_data
     try:
         services.transition(
@@ -222,9 +235,14 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("无权执行该操作。"))
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        # Back to the page with what was typed (a redirect would lose it).
+        messages.error(
+            request, _("未能%(action)s：%(reason)s") % {"action": label, "reason": _errors(exc)}
+        )
+        form.add_error(None, exc.messages)
+        return _detail_page(request, item, refused=form)
     else:
-        messages.success(request, _("已%s。") % services.RULES[action].label)
+        messages.success(request, _("已%s。") % label)
     return redirect("supervision:item_detail", item.pk)
 
 

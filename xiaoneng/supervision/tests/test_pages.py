@@ -200,3 +200,25 @@ def test_the_list_says_which_filter_it_could_not_use(make_item, client_for, prov
     assert 'data-testid="filter-errors"' not in (
         client_for(province_supervisor).get(url, {"deadline_from": "2026-12-01"}).content.decode()
     )
+
+
+def test_a_refused_action_keeps_what_was_typed(make_item, client_for, handler_a):
+    item = make_item(kind="problem")
+    services.acknowledge(item, actor=handler_a)
+    c = client_for(handler_a)
+    url = reverse("supervision:item_action", args=[item.pk, "report_progress"])
+    r = c.post(url, {"comment": "已完成三个片区的摸底排查，正在整改"})
+    page = r.content.decode()
+    assert r.status_code == 200
+    assert "未能进展反馈" in page and "已完成三个片区的摸底排查，正在整改" in page
+    assert "进度(%)" in page and "errorlist" in page
+    services.report_progress(item, actor=handler_a, percent=80, comment="换管")
+    # Refused by the service (a problem needs its rectification measures): the text stays.
+    r = c.post(
+        reverse("supervision:item_action", args=[item.pk, "request_closure"]),
+        {"comment": "片区管网全部更换完毕", "rectification": ""},
+    )
+    page = r.content.decode()
+    assert "问题类事项申请办结前须填写整改措施" in page and "片区管网全部更换完毕" in page
+    item.refresh_from_db()
+    assert item.status == "in_progress"
