@@ -1,6 +1,9 @@
 """API building blocks shared by every module."""
 
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import NotFound
 
 
 class IsStaffMember(permissions.BasePermission):
@@ -16,6 +19,14 @@ class ScopedViewSetMixin:
 
     def get_queryset(self):
         return self.queryset.all().visible_to(self.request.user)
+
+    def get_object(self):
+        # One answer, in Chinese, for "no such row" and "not yours" (Django's own text is
+        # English and names the model).
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(_("找不到该对象，或不在您的查看范围内。")) from None
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

@@ -102,3 +102,15 @@ def test_unit_ids_outside_the_scope_cannot_be_probed(county_a, county_b):
         m.replace("999999", str(county_a.pk)) for m in missing.json()["lead_unit"]
     ]
     assert assign_to(county_b.pk).status_code == 201
+
+
+def test_another_countys_item_is_not_found_in_chinese(make_item, handler_b):
+    item = make_item()
+    for url in (f"/api/items/{item.pk}/", "/api/items/999999/"):
+        r = api(handler_b).get(url)
+        assert r.status_code == 404
+        assert r.json() == {"detail": "找不到该对象，或不在您的查看范围内。"}
+    r = api(handler_b).post(
+        f"/api/items/{item.pk}/transitions/", {"action": "acknowledge"}, format="json"
+    )
+    assert r.status_code == 404
