@@ -19,6 +19,14 @@
       var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
       if (message && !window.confirm(message)) event.preventDefault();
     });
+    // <input type="checkbox" data-select-all="NAME">: ticks or clears every box named NAME
+    // in its form.
+    document.addEventListener("change", function (event) {
+      var name = event.target.getAttribute && event.target.getAttribute("data-select-all");
+      if (!name) return;
+      var boxes = event.target.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
+      for (var i = 0; i < boxes.length; i++) boxes[i].checked = event.target.checked;
+    });
     // <select data-autosubmit>: submit its form on change (filters).
     document.addEventListener("change", function (event) {
       if (event.target.matches && event.target.matches("[data-autosubmit]")) {

@@ -48,3 +48,20 @@ def test_it_takes_an_item_from_assignment_to_closure(
     timeline = page.get_by_test_id("timeline").inner_text()
     for step in ("交办", "签收", "进展反馈", "申请办结", "审核通过"):
         assert step in timeline
+
+
+def test_the_decompose_page_selects_every_unit_at_once(
+    logged_in_page, live_server, handler_a, county_a, make_item
+):
+    from xiaoneng.conftest import make_unit
+    from xiaoneng.units.models import Level
+
+    for number in range(1, 4):
+        make_unit(f"53011200{number}", f"第{number}街道", Level.TOWNSHIP, county_a)
+    item = make_item()
+    page = logged_in_page(handler_a)
+    page.goto(f"{live_server.url}/supervision/{item.pk}/decompose/")
+    page.get_by_label("全选下级单位").check()
+    page.get_by_role("button", name="分解交办").click()
+    page.wait_for_url(re.compile(rf"/supervision/{item.pk}/$"))
+    assert item.children.count() == 3
