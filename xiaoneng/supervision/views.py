@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -106,7 +107,12 @@ def item_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_export(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
-    qs = with_light(filtered(request).qs).order_by(*listing.ORDER)
+    filterset = filtered(request)
+    if not filterset.form.is_valid():
+        # A file cannot say that a filter was left out: back to the list, which names it.
+        messages.error(request, _("筛选条件有误，未导出；请修改后再导出。"))
+        return redirect(f"{reverse('supervision:item_list')}?{request.GET.urlencode()}")
+    qs = with_light(filterset.qs).order_by(*listing.ORDER)
     name = f"督办台账-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(ledger.export_bytes(qs), name)
 
@@ -357,8 +363,12 @@ def item_import(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("导入完成：新增 %(c)d 条，更新 %(u)d 条。")
-                % {"c": len(result["created"]), "u": len(result["updated"])},
+                _("导入完成：新增 %(c)d 条，更新 %(u)d 条，未变化 %(n)d 条。")
+                % {
+                    "c": len(result["created"]),
+                    "u": len(result["updated"]),
+                    "n": len(result["unchanged"]),
+                },
             )
             return redirect("supervision:item_list")
     return render(request, "supervision/item_import.html", {"form": form, "errors": errors})

@@ -237,3 +237,14 @@ def test_a_unit_name_two_units_share_is_refused_rather_than_guessed(
         )
     assert [(e.row, e.column, e.value) for e in exc.value.errors] == [(2, "牵头单位", "财政局")]
     assert "请填写单位编码" in exc.value.errors[0].message
+
+
+def test_an_export_with_an_invalid_filter_exports_nothing(
+    make_item, client_for, province_supervisor, county_b
+):
+    make_item(title="甲事项", kind="problem")
+    c = client_for(province_supervisor)
+    r = c.get("/supervision/export/?kind=problem&deadline_from=2026-13-45", follow=True)
+    page = r.content.decode()
+    assert r.redirect_chain and r["Content-Type"].startswith("text/html")
+    assert "筛选条件有误，未导出" in page and "甲事项" in page
