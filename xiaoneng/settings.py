@@ -15,6 +15,9 @@ ALLOWED_HOSTS = env_list("XIAONENG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[
 CSRF_TRUSTED_ORIGINS = env_list("XIAONENG_CSRF_TRUSTED_ORIGINS", [])
 # Behind a TLS-terminating proxy set XIAONENG_HTTPS=true: secure cookies, HSTS, redirects.
 HTTPS = env_bool("XIAONENG_HTTPS", False)
+# The address users open, e.g. https://xiaoneng.example.gov.cn: links in email and robot
+# messages are made absolute with it (they stay relative while it is unset).
+SITE_URL = env_str("XIAONENG_SITE_URL").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -8,3 +8,6 @@ class NotificationsConfig(AppConfig):
     name = "xiaoneng.notifications"
     verbose_name = "消息通知"
     nav = [NavEntry(_("消息"), "notifications:inbox", order=90)]
+
+    def ready(self):
+        from xiaoneng.notifications import checks  # noqa: F401  (system checks)

@@ -41,6 +41,27 @@ def _enqueue(task, *args):
         logging.getLogger(__name__).exception("could not enqueue %s", task)
 
 
+def absolute_url(url: str) -> str:
+    """A site path made absolute with `settings.SITE_URL` (XIAONENG_SITE_URL), for email and
+    robot messages, which are read outside the site. Unchanged while the setting is unset,
+    and for a URL that is empty or already absolute."""
+    base = settings.SITE_URL
+    if base and url.startswith("/") and not url.startswith("//"):
+        return base + url
+    return url
+
+
+def _mailable_now(users):
+    """The users who get an email right away: active, with an address, not on the digest,
+    email not switched off (no preference row means immediate)."""
+    return (
+        users.filter(is_active=True)
+        .exclude(email="")
+        .exclude(notification_preference__delivery="digest")
+        .exclude(notification_preference__email=False)
+    )
+
+
 def deliver(
     recipient_ids: Iterable[int],
     *,
@@ -51,40 +72,112 @@ def deliver(
     unit_ids: Iterable[int] = (),
 ) -> list[Notification]:
     """Write inbox rows now; queue immediate emails and the units' robot messages."""
+    from django.contrib.auth import get_user_model
+
     from xiaoneng.notifications import tasks
 
     ids = sorted({i for i in recipient_ids if i})
     notes = Notification.objects.bulk_create(
         [Notification(recipient_id=i, verb=verb, title=title[:300], url=url, ref=ref) for i in ids]
     )
-    from django.contrib.auth import get_user_model
-
     mailable = set(
-        get_user_model()
-        .objects.filter(pk__in=ids, is_active=True)
-        .exclude(email="")
-        .exclude(notification_preference__delivery="digest")
-        .exclude(notification_preference__email=False)
-        .values_list("pk", flat=True)
+        _mailable_now(get_user_model().objects.filter(pk__in=ids)).values_list("pk", flat=True)
     )
     immediate = [n.pk for n in notes if n.recipient_id in mailable]
     if immediate:
         _enqueue(tasks.send_immediate_emails, immediate)
-    unit_ids = list(unit_ids)
-    if unit_ids:
-        text = f"【效能平台】{title}"
-        if url:
-            text += f"\n{url}"
-        hooks = Webhook.objects.filter(unit_id__in=unit_ids, active=True).values_list(
-            "pk", flat=True
-        )
-        now = timezone.now()
-        rows = WebhookDelivery.objects.bulk_create(
-            [WebhookDelivery(webhook_id=pk, text=text, next_attempt_at=now) for pk in hooks]
-        )
-        for row in rows:
-            _enqueue(tasks.deliver_webhook, row.pk)
+    text = f"【效能平台】{title}"
+    if url:
+        text += f"\n{absolute_url(url)}"
+    for row in robot_messages(dict.fromkeys(unit_ids, text)):
+        _enqueue(tasks.deliver_webhook, row.pk)
     return notes
+
+
+def robot_messages(texts: dict[int, str]) -> list[WebhookDelivery]:
+    """One pending robot message (`WebhookDelivery`, due now) per active webhook of each unit
+    in `texts` (unit id → text), in one bulk insert. The caller sends them: a task per
+    message (`deliver`) or an attempt right away (`deliver_inserted`)."""
+    if not texts:
+        return []
+    hooks = Webhook.objects.filter(unit_id__in=list(texts), active=True).values_list(
+        "pk", "unit_id"
+    )
+    now = timezone.now()
+    return WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(webhook_id=pk, text=texts[unit_id], next_attempt_at=now)
+            for pk, unit_id in hooks
+        ]
+    )
+
+
+# An immediate email written for many notifications at once lists this many; the rest are
+# counted and left to the inbox.
+EMAIL_LIST_MAX = 50
+
+
+def email_now(notifications, *, subject: str) -> int:
+    """One email per recipient who chose immediate email, listing their notifications among
+    `notifications` that were not mailed yet (links made absolute); marks them mailed.
+    Users who chose the daily digest are left to `send_digests`. A recipient whose email
+    cannot be sent is logged and skipped (their rows stay unmailed). Returns emails sent."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    rows = (
+        notifications.filter(
+            emailed_at__isnull=True,
+            recipient__in=_mailable_now(get_user_model().objects.all()).values("pk"),
+        )
+        .order_by("recipient_id", "id")
+        .values_list("recipient_id", "recipient__email", "title", "url")
+    )
+    by_user: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for user_id, address, title, url in rows:
+        by_user[(user_id, address)].append(f"- {title} {absolute_url(url)}".rstrip())
+    sent = []
+    for (user_id, address), lines in by_user.items():
+        body = lines[:EMAIL_LIST_MAX]
+        if len(lines) > EMAIL_LIST_MAX:
+            body.append(
+                _("…… 另有 %(n)d 条，见消息中心 %(url)s")
+                % {
+                    "n": len(lines) - EMAIL_LIST_MAX,
+                    "url": absolute_url(reverse("notifications:inbox")),
+                }
+            )
+        try:
+            send_mail(
+                f"{subject}（{len(lines)} 条）",
+                "\n".join(body),
+                settings.DEFAULT_FROM_EMAIL,
+                [address],
+            )
+        except Exception:  # one bad address or a mail server hiccup must not stop the others
+            logging.getLogger(__name__).exception("could not email user %s", user_id)
+            continue
+        sent.append(user_id)
+    if sent:
+        notifications.filter(recipient_id__in=sent, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+    return len(sent)
+
+
+def deliver_inserted(notifications, *, subject: str, unit_texts: dict[int, str]) -> dict[str, int]:
+    """Deliver what a set-based writer (the deadline scan) already put in the inbox, in the
+    foreground — so a command run without a worker delivers too. Call it after commit, never
+    while holding the writer's locks: one email per recipient who chose immediate email
+    (`email_now`; digest users get theirs from `send_digests`), and one message per active
+    robot of each unit in `unit_texts`, attempted at once (`attempt_delivery`); a failed one
+    is retried like every robot message (RETRY_DELAYS, `retry-webhooks`).
+    Returns counts: "emails" and the robot outcomes ("sent", "retry", …)."""
+    counts: dict[str, int] = defaultdict(int)
+    counts["emails"] = email_now(notifications, subject=subject)
+    for row in robot_messages(unit_texts):
+        counts[attempt_delivery(row.pk)] += 1
+    return dict(counts)
 
 
 def attempt_delivery(delivery_id: int, *, now: dt.datetime | None = None) -> str:
@@ -258,7 +351,7 @@ def send_digests() -> int:
     for note in rows:
         by_user[note.recipient].append(note)
     for user, notes in by_user.items():
-        lines = [f"- {n.title} {n.url}" for n in notes]
+        lines = [f"- {n.title} {absolute_url(n.url)}".rstrip() for n in notes]
         send_mail(
             f"效能平台每日提醒（{len(notes)} 条）",
             "\n".join(lines),

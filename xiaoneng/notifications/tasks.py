@@ -21,6 +21,7 @@ def deliver_webhook(delivery_id: int) -> str:
 @task()
 def send_immediate_emails(notification_ids: list[int]) -> int:
     from xiaoneng.notifications.models import Notification
+    from xiaoneng.notifications.services import absolute_url
 
     sent = 0
     with acting_as(None):
@@ -28,7 +29,7 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
         for note in rows.select_related("recipient"):
             if not note.recipient.email:
                 continue
-            body = f"{note.title}\n{note.url}"
+            body = f"{note.title}\n{absolute_url(note.url)}".rstrip()
             send_mail(note.title[:120], body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
             sent += 1
         rows.update(emailed_at=timezone.now())

@@ -1,9 +1,11 @@
 """The due-soon / overdue deadline scan: stores every changed traffic light and notifies,
-set-based, for the lights that worsened."""
+set-based, for the lights that worsened; after commit, delivers what it wrote by email and
+to the lead units' group robots (one summary per robot)."""
 
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
@@ -21,11 +23,21 @@ class ScanResult:
     notifications: int  # inbox rows written for lights that worsened
 
 
-def _notification_columns(recipient):
+SCAN_VERBS = ("overdue", "due_soon")
+
+
+def _ref():
+    from django.db.models import CharField
+    from django.db.models.functions import Cast, Concat
+
+    return Concat(Value("supervision.item:"), Cast("pk", CharField()), output_field=CharField())
+
+
+def _notification_columns(recipient, created_at: dt.datetime):
     from django.db.models import CharField, DateTimeField
     from django.db.models.functions import Cast, Concat
 
-    now = Value(timezone.now(), output_field=DateTimeField())
+    now = Value(created_at, output_field=DateTimeField())
     prefix = reverse("supervision:item_detail", args=[987654321]).split("987654321")
     red = Q(light="red")
     return [
@@ -53,10 +65,7 @@ def _notification_columns(recipient):
                 output_field=CharField(),
             ),
         ),
-        (
-            "ref",
-            Concat(Value("supervision.item:"), Cast("pk", CharField()), output_field=CharField()),
-        ),
+        ("ref", _ref()),
     ]
 
 
@@ -79,11 +88,18 @@ def _insert_select(queryset, columns) -> int:
 def scan_deadlines(on: dt.date | None = None) -> ScanResult:
     """The due-soon / overdue scan, set-based, no Python loop over items: one UPDATE stores
     the lights (store_lights), two INSERT … SELECT notify the worsened ones (notify_worsened),
-    in one transaction."""
+    in one transaction. After commit — never while the UPDATE's locks are held — what the
+    scan wrote is delivered by email and to the robots (deliver_worsened), in the foreground,
+    so a command run without a worker delivers too."""
     scan = time.time_ns() // 1000  # microseconds: unique per scan, increasing
+    created_at = timezone.now()
     with transaction.atomic():
         updated = store_lights(scan, on)
-        notifications = notify_worsened(scan)
+        notifications = notify_worsened(scan, created_at)
+        if updated:
+            # robust: a mail server or robot that is down must not fail the scan (or break
+            # the daily chain); robot messages that fail are retried as usual.
+            transaction.on_commit(partial(deliver_worsened, scan, created_at), robust=True)
     return ScanResult(updated=updated, notifications=notifications)
 
 
@@ -107,21 +123,24 @@ def store_lights(scan: int, on: dt.date | None = None) -> int:
     return Item.objects.exclude(light=expr).update(light=expr, worsened_in_scan=worsened)
 
 
-def notify_worsened(scan: int) -> int:
+def notify_worsened(scan: int, created_at: dt.datetime | None = None) -> int:
     """Two INSERT … SELECT statements write the notifications for the rows the scan stamped
     (found through a partial index): to the lead unit's handlers, and to a named responsible
-    person who is not one of them. Returns the number of notifications written."""
+    person who is not one of them, all stamped `created_at`. Returns the number written."""
+    created_at = created_at or timezone.now()
     flagged = Item.objects.filter(worsened_in_scan=scan).order_by()
     to_handlers = flagged.filter(
         lead_unit__members__roles__code="handler",
         lead_unit__members__is_active=True,
         lead_unit__members__deleted_at__isnull=True,
     )
-    n = _insert_select(to_handlers, _notification_columns(F("lead_unit__members__id")))
+    n = _insert_select(to_handlers, _notification_columns(F("lead_unit__members__id"), created_at))
     to_responsible = flagged.filter(responsible__isnull=False, responsible__is_active=True).exclude(
         responsible__in=_lead_unit_handlers()
     )
-    return n + _insert_select(to_responsible, _notification_columns(F("responsible_id")))
+    return n + _insert_select(
+        to_responsible, _notification_columns(F("responsible_id"), created_at)
+    )
 
 
 def _lead_unit_handlers():
@@ -130,3 +149,62 @@ def _lead_unit_handlers():
     from xiaoneng.accounts.models import User
 
     return User.objects.filter(unit_id=OuterRef("lead_unit_id"), roles__code="handler").values("pk")
+
+
+def deliver_worsened(scan: int, created_at: dt.datetime) -> dict[str, int]:
+    """Deliver what scan `scan` wrote (run after its commit): an email to each recipient who
+    chose immediate email, listing their items (digest users get them in the daily digest),
+    and ONE message per active robot of each lead unit, counting its items that turned red
+    or yellow — robots take about 20 messages a minute, a unit may have hundreds of items.
+    A few set-based queries whatever the number of items; the robot messages go through
+    the usual delivery rows and retries (notifications.services.deliver_inserted)."""
+    from xiaoneng.notifications import services
+    from xiaoneng.notifications.models import Notification
+
+    flagged = Item.objects.filter(worsened_in_scan=scan).order_by()
+    written = Notification.objects.filter(
+        created_at=created_at,
+        verb__in=SCAN_VERBS,
+        ref__in=flagged.annotate(item_ref=_ref()).values("item_ref"),
+    )
+    return services.deliver_inserted(
+        written, subject=_("效能平台提醒：事项临近时限或已超期"), unit_texts=robot_texts(flagged)
+    )
+
+
+def robot_texts(flagged) -> dict[int, str]:
+    """Lead unit id → one summary for its robots, for the units among `flagged` that have an
+    active robot: one GROUP BY, however many items."""
+    from django.db.models import Count
+
+    from xiaoneng.notifications.models import Webhook
+    from xiaoneng.notifications.services import absolute_url
+
+    rows = (
+        flagged.filter(lead_unit_id__in=Webhook.objects.filter(active=True).values("unit_id"))
+        .values("lead_unit_id", "lead_unit__name")
+        .annotate(
+            red=Count("pk", filter=Q(light="red")), yellow=Count("pk", filter=Q(light="yellow"))
+        )
+        .order_by()
+    )
+    base = reverse("supervision:item_list")
+    texts = {}
+    for row in rows:
+        unit = row["lead_unit_id"]
+        lines = [
+            _("【效能平台】%(unit)s：新增时限预警 %(n)d 项，请及时办理。")
+            % {"unit": row["lead_unit__name"], "n": row["red"] + row["yellow"]}
+        ]
+        if row["red"]:
+            lines.append(
+                _("已超期 %(n)d 项：%(url)s")
+                % {"n": row["red"], "url": absolute_url(f"{base}?unit={unit}&light=red")}
+            )
+        if row["yellow"]:
+            lines.append(
+                _("临近时限或进度滞后 %(n)d 项：%(url)s")
+                % {"n": row["yellow"], "url": absolute_url(f"{base}?unit={unit}&light=yellow")}
+            )
+        texts[unit] = "\n".join(lines)
+    return texts

@@ -41,7 +41,8 @@ def schedule_daily() -> bool:
 
 @task()
 def scan_deadlines(on: str | None = None) -> dict:
-    """One due-soon / overdue scan (set-based; see scan.scan_deadlines)."""
+    """One due-soon / overdue scan (set-based; see scan.scan_deadlines). What it wrote is
+    delivered (email, robots) right after its commit, here in the worker."""
     from xiaoneng.supervision.scan import scan_deadlines as run
 
     with acting_as(None):
@@ -53,7 +54,9 @@ def scan_deadlines(on: str | None = None) -> dict:
 def daily_scan() -> dict:
     from xiaoneng.supervision.scan import scan_deadlines as run
 
-    with acting_as(None):
-        result = run()
-    schedule_daily()
+    try:
+        with acting_as(None):
+            result = run()
+    finally:
+        schedule_daily()  # a failed scan must not end the daily chain
     return result.__dict__

@@ -1,46 +1,17 @@
 """Robot webhooks against a real HTTP server on 127.0.0.1 (no mocks)."""
 
-import base64
-import hashlib
-import hmac
-import http.server
-import json
-import threading
-import urllib.parse
-
 import pytest
 from django.core import mail
 
 from xiaoneng.notifications import services
 from xiaoneng.notifications.models import Notification, Preference, Webhook
-
-
-class Recorder(http.server.BaseHTTPRequestHandler):
-    received: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Recorder.received.append((self.path, json.loads(body)))
-        answer = json.dumps({"errcode": 0, "errmsg": "ok"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
+from xiaoneng.notifications.tests.robots import dingtalk_signature_ok, serve
 
 
 @pytest.fixture
 def robot_server():
-    Recorder.received = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", Recorder.received
-    server.shutdown()
-    server.server_close()
+    with serve() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)
@@ -67,12 +38,7 @@ def test_it_signs_dingtalk_messages(robot_server, county_a, handler_a):
         unit_ids=[county_a.pk],
     )
     path, body = received[0]
-    query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
-    ts = query["timestamp"][0]
-    expected = base64.b64encode(
-        hmac.new(secret.encode(), f"{ts}\n{secret}".encode(), hashlib.sha256).digest()
-    ).decode()
-    assert query["sign"][0] == expected and query["access_token"] == ["t"]
+    assert dingtalk_signature_ok(path, secret) and path.startswith("/robot/send?access_token=t&")
     assert body["msgtype"] == "text" and "催办：某事项" in body["text"]["content"]
     assert Webhook.objects.get().last_status == "ok"
 
