@@ -11,9 +11,24 @@ class PreferenceForm(forms.ModelForm):
         fields = ["delivery", "email"]
 
 
+def masked_url(url: str) -> str:
+    """A robot's address with its credential hidden (WeCom's `key`, DingTalk's
+    `access_token`: whoever has the address can post to the group)."""
+    base, sep, query = url.partition("?")
+    if not sep:
+        return url
+    parts = []
+    for pair in query.split("&"):
+        name, eq, value = pair.partition("=")
+        shown = f"{value[:4]}…{value[-2:]}" if len(value) > 8 else "…"
+        parts.append(f"{name}{eq}{shown}" if eq else pair)
+    return f"{base}?{'&'.join(parts)}"
+
+
 class WebhookForm(forms.ModelForm):
-    """The stored signing secret is never sent back to the browser: the field starts empty,
-    left empty it keeps the stored secret, and "clear_secret" removes it."""
+    """Neither the stored address (its query holds the group's credential) nor the signing
+    secret is sent back to the browser: each field starts empty and, left empty, keeps the
+    stored value; "clear_secret" removes the secret."""
 
     url = forms.URLField(label=_("Webhook 地址"), max_length=500, assume_scheme="https")
     secret = forms.CharField(
@@ -34,6 +49,13 @@ class WebhookForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(
             path__startswith=user.unit.path
         )
+        self.stored_url = self.instance.url if self.instance.pk else ""
+        if self.stored_url:
+            self.initial["url"] = ""
+            self.fields["url"].required = False
+            self.fields["url"].help_text = _("已设置：%s。留空则保留，填写则替换。") % masked_url(
+                self.stored_url
+            )
         self.stored_secret = self.instance.secret if self.instance.pk else ""
         if self.stored_secret:
             self.fields["secret"].help_text = _("已设置。留空则保留原密钥，填写则替换。")
@@ -43,6 +65,8 @@ class WebhookForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if not data.get("url") and "url" not in self.errors:
+            data["url"] = self.stored_url
         if data.pop("clear_secret", False):
             if data.get("secret"):
                 self.add_error("secret", _("清除密钥时请不要同时填写新密钥。"))

@@ -1,4 +1,5 @@
-"""The robot form never sends the stored signing secret back to the browser."""
+"""The robot form never sends the stored signing secret, nor the credential in the stored
+address, back to the browser."""
 
 import pytest
 from django.urls import reverse
@@ -8,6 +9,7 @@ from xiaoneng.notifications.models import Webhook
 
 pytestmark = pytest.mark.django_db
 SECRET = "SEC9f8e7d6c5b4a39281706stored"
+URL = "https://oapi.dingtalk.com/robot/send?access_token=9c1f33d2b7e84a0f"
 
 
 @pytest.fixture
@@ -16,7 +18,7 @@ def hook(county_a):
         unit=county_a,
         name="西山钉钉群",
         kind="dingtalk",
-        url="https://oapi.dingtalk.com/robot/send?access_token=t",
+        url=URL,
         secret=SECRET,
     )
 
@@ -26,7 +28,7 @@ def post(client, hook, **changes):
         "unit": hook.unit_id,
         "name": hook.name,
         "kind": hook.kind,
-        "url": hook.url,
+        "url": "",
         "secret": "",
         "active": "on",
         **changes,
@@ -57,7 +59,7 @@ def test_a_new_secret_replaces_it_and_clearing_removes_it(hook, admin_a, client_
     hook.refresh_from_db()
     assert hook.secret == ""
     html = c.get(reverse("notifications:webhook_edit", args=[hook.pk])).content.decode()
-    assert "已设置" not in html and 'name="clear_secret"' not in html
+    assert "已设置。留空则保留原密钥" not in html and 'name="clear_secret"' not in html
 
 
 def test_a_refused_form_does_not_echo_secrets(hook, admin_a, client_for):
@@ -89,3 +91,17 @@ def test_the_outsider_cannot_open_it(hook, county_b, client_for):
     admin_b = make_user("wh_admin", county_b, "unit_admin")
     r = client_for(admin_b).get(reverse("notifications:webhook_edit", args=[hook.pk]))
     assert r.status_code == 404
+
+
+def test_it_never_renders_the_stored_address_and_keeps_it(hook, admin_a, client_for):
+    c = client_for(admin_a)
+    html = c.get(reverse("notifications:webhook_edit", args=[hook.pk])).content.decode()
+    assert "9c1f33d2b7e84a0f" not in html
+    assert "https://oapi.dingtalk.com/robot/send?access_token=9c1f…0f" in html
+    assert post(c, hook, name="改名").status_code == 302
+    hook.refresh_from_db()
+    assert (hook.name, hook.url) == ("改名", URL)
+    new = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx"
+    assert post(c, hook, url=new, kind="wecom").status_code == 302
+    hook.refresh_from_db()
+    assert hook.url == new
