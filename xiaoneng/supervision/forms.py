@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +30,19 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Attachments: several files; the browser refuses one over the upload limit before
+    sending it (app.js, data-max-mb) — on a slow line, not after minutes of upload."""
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={
+                    "data-max-mb": settings.UPLOAD_MAX_MB,
+                    "data-too-big": _("文件“{name}”超过 {max} MB，不能上传。"),
+                }
+            ),
+        )
         kwargs.setdefault("required", False)
         super().__init__(*args, **kwargs)
 

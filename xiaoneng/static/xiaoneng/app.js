@@ -27,6 +27,22 @@
       var boxes = event.target.form.querySelectorAll('input[type="checkbox"][name="' + name + '"]');
       for (var i = 0; i < boxes.length; i++) boxes[i].checked = event.target.checked;
     });
+    // <input type="file" data-max-mb="20">: refuse a file over the limit before uploading it.
+    document.addEventListener("change", function (event) {
+      var input = event.target;
+      var max = input.getAttribute && input.getAttribute("data-max-mb");
+      if (!max || !input.files) return;
+      var message = "";
+      for (var i = 0; i < input.files.length; i++) {
+        if (input.files[i].size > max * 1024 * 1024) {
+          message = (input.getAttribute("data-too-big") || "{name} > {max} MB")
+            .replace("{name}", input.files[i].name)
+            .replace("{max}", max);
+        }
+      }
+      input.setCustomValidity(message);
+      if (message) input.reportValidity();
+    });
     // <select data-autosubmit>: submit its form on change (filters).
     document.addEventListener("change", function (event) {
       if (event.target.matches && event.target.matches("[data-autosubmit]")) {

@@ -65,3 +65,25 @@ def test_the_decompose_page_selects_every_unit_at_once(
     page.get_by_role("button", name="分解交办").click()
     page.wait_for_url(re.compile(rf"/supervision/{item.pk}/$"))
     assert item.children.count() == 3
+
+
+def test_the_browser_refuses_a_file_over_the_limit_before_uploading_it(
+    logged_in_page, live_server, handler_a, make_item, settings
+):
+    from xiaoneng.supervision import services
+
+    item = make_item()
+    services.acknowledge(item, actor=handler_a)
+    page = logged_in_page(handler_a)
+    page.goto(f"{live_server.url}/supervision/{item.pk}/")
+    files = page.locator("#id_report_progress_files")
+    too_big = (settings.UPLOAD_MAX_MB * 1024 * 1024) + 1
+    files.set_input_files(
+        {"name": "现场照片.pdf", "mimeType": "application/pdf", "buffer": b"%PDF" + b"0" * too_big}
+    )
+    message = files.evaluate("input => input.validationMessage")
+    assert "现场照片.pdf" in message and "不能上传" in message
+    files.set_input_files(
+        {"name": "说明.txt", "mimeType": "text/plain", "buffer": "小文件".encode()}
+    )
+    assert files.evaluate("input => input.validationMessage") == ""
