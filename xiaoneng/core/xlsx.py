@@ -8,6 +8,7 @@ import collects all errors first and writes nothing if there is any.
 
 import datetime as dt
 import io
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ class CellError:
     value: Any = None
 
     def __str__(self) -> str:
+        if not self.row:  # the whole file (it cannot be read), or a sheet as a whole
+            return _("“%(sheet)s”：%(reason)s") % {"sheet": self.sheet, "reason": self.message}
         where = _("工作表“%(sheet)s”第 %(row)s 行") % {"sheet": self.sheet, "row": self.row}
         if self.column:
             where += _("“%(column)s”列") % {"column": self.column}
@@ -90,8 +93,10 @@ def read_sheet(
     try:
         book = _open(source)
     except Exception as exc:  # calamine raises its own error types for corrupt files
+        # Its text is English and technical: logged, not shown.
+        logging.getLogger(__name__).info("unreadable spreadsheet %r: %s", file_label, exc)
         raise ImportFailed(
-            [CellError(file_label or "?", 0, "", _("无法读取该文件，请上传 .xlsx 文件：%s") % exc)]
+            [CellError(file_label or "?", 0, "", _("无法读取该文件，请上传 .xlsx 文件"))]
         ) from exc
     names = book.sheet_names
     if not names:

@@ -248,3 +248,14 @@ def test_an_export_with_an_invalid_filter_exports_nothing(
     page = r.content.decode()
     assert r.redirect_chain and r["Content-Type"].startswith("text/html")
     assert "筛选条件有误，未导出" in page and "甲事项" in page
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_named_without_a_row_or_library_text(
+    province_supervisor,
+):
+
+    with pytest.raises(ImportFailed) as exc:
+        ledger.import_items(
+            b"%PDF-1.7 not a sheet", actor=province_supervisor, file_label="通知.xlsx"
+        )
+    assert [str(e) for e in exc.value.errors] == ["“通知.xlsx”：无法读取该文件，请上传 .xlsx 文件"]
