@@ -1,14 +1,18 @@
 """Chart specifications for the dashboard and the big screen, and the summary workbook.
 
 A chart is a dict {id, title, kind, unit, labels, series: [{name, data}]}: the template
-passes it to the page with `json_script` (projects/charts.js draws it with ECharts) and
-renders the very same numbers as a <table>, so every chart has its table view.
+passes it to the page in the chart element's `data-spec` attribute (JSON; not a
+`json_script` block, which htmx drops from swapped content while `allowScriptTags` is
+off — the big screen refreshes by swapping) and renders the very same numbers as a
+<table>, so every chart has its table view. projects/charts.js draws it with ECharts.
 """
 
 import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from xiaoneng.units.names import common_name, stem
 
 YI = Decimal(10000)
 
@@ -58,20 +62,39 @@ RATE_KEYS = {"start_rate", "in_stats_rate", "in_stats_rate_of_started", "complet
 MONEY_KEYS = {"total_investment", "annual_plan", "completed_ytd"}
 
 
-def dashboard_charts(summary, ranked, rank, rank_label, trend, by_county) -> list[dict]:
+SCREEN_INDUSTRIES = 6  # the big screen shows the largest industries, the rest as "其他"
+
+
+def dashboard_charts(
+    summary, ranked, rank, rank_label, trend, by_county, *, screen: bool = False
+) -> list[dict]:
+    """The six charts of the dashboard; `screen`: as the big screen shows them (short
+    unit names, the industries as horizontal bars, the months as numbers)."""
     where = _("县市区") if by_county else _("州市")
+    label = stem if screen else common_name
+    names = [label(r["name"]) for r in ranked]
     if rank in RATE_KEYS:
         rank_values, unit = [r[rank] for r in ranked], "%"
     elif rank in MONEY_KEYS:
         rank_values, unit = [_yi(r[rank]) for r in ranked], _("亿元")
     else:
         rank_values, unit = [r[rank] for r in ranked], _("个")
+    industries = summary["by_industry"]
+    if screen:  # by investment, largest first
+        industries = sorted(industries, key=lambda r: -r["total_investment"])
+    if screen and len(industries) > SCREEN_INDUSTRIES + 1:
+        rest = industries[SCREEN_INDUSTRIES:]
+        other = {
+            "name": _("其他"),
+            **{k: sum(r[k] for r in rest) for k in ("projects", "total_investment", "annual_plan")},
+        }
+        industries = [*industries[:SCREEN_INDUSTRIES], other]
     charts = [
         chart(
             "chart-rank",
             _("各%(where)s%(kpi)s排名") % {"where": where, "kpi": rank_label},
             "bar",
-            [r["name"] for r in ranked],
+            names,
             [(rank_label, rank_values)],
             unit,
         ),
@@ -79,7 +102,7 @@ def dashboard_charts(summary, ranked, rank, rank_label, trend, by_county) -> lis
             "chart-rates",
             _("各%s开工率、入库率、投资完成率") % where,
             "bar",
-            [r["name"] for r in ranked],
+            names,
             [
                 (_("开工率"), [r["start_rate"] for r in ranked]),
                 (_("入库率"), [r["in_stats_rate"] for r in ranked]),
@@ -89,14 +112,17 @@ def dashboard_charts(summary, ranked, rank, rank_label, trend, by_county) -> lis
         ),
         chart(
             "chart-industry",
-            _("分行业项目数与投资"),
-            "bar",
-            [r["name"] for r in summary["by_industry"]],
-            [
-                (_("项目数（个）"), [r["projects"] for r in summary["by_industry"]]),
-                (_("总投资（亿元）"), [_yi(r["total_investment"]) for r in summary["by_industry"]]),
-                (_("年度计划（亿元）"), [_yi(r["annual_plan"]) for r in summary["by_industry"]]),
+            _("分行业总投资") if screen else _("分行业项目数与投资"),
+            "hbar" if screen else "bar",
+            [r["name"] for r in industries],
+            [(_("总投资"), [_yi(r["total_investment"]) for r in industries])]
+            if screen
+            else [
+                (_("项目数（个）"), [r["projects"] for r in industries]),
+                (_("总投资（亿元）"), [_yi(r["total_investment"]) for r in industries]),
+                (_("年度计划（亿元）"), [_yi(r["annual_plan"]) for r in industries]),
             ],
+            _("亿元") if screen else "",
         ),
         chart(
             "chart-total-brackets",
@@ -126,9 +152,9 @@ def dashboard_charts(summary, ranked, rank, rank_label, trend, by_county) -> lis
         ),
         chart(
             "chart-trend",
-            _("月度完成投资"),
+            _("月度完成投资（月）") if screen else _("月度完成投资"),
             "line",
-            [_("%d月") % t["month"] for t in trend],
+            [str(t["month"]) if screen else _("%d月") % t["month"] for t in trend],
             [
                 (_("当月完成（亿元）"), [_yi(t["completed"]) for t in trend]),
                 (_("累计完成（亿元）"), [_yi(t["completed_cumulative"]) for t in trend]),

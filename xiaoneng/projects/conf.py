@@ -36,6 +36,8 @@ DEFAULTS = {
     "PACE_RED_POINTS": env_int("XIAONENG_PROJECTS_PACE_RED_POINTS", 30),
     # A month's report is due by this day of the next month.
     "REPORT_DUE_DAY": env_int("XIAONENG_PROJECTS_REPORT_DUE_DAY", 10),
+    # The big screen reloads its figures this often (seconds).
+    "SCREEN_REFRESH_SECONDS": env_int("XIAONENG_PROJECTS_SCREEN_REFRESH_SECONDS", 60),
 }
 
 

@@ -109,12 +109,18 @@ class ProjectUploadForm(UploadForm):
         widget=forms.TextInput(attrs={"list": "batch-codes", "autocomplete": "off"}),
     )  # fmt: skip
     ceremony_date = forms.DateField(
-        label=_("集中开工日期（新批次）"),
+        label=_("集中开工日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("新批次填写；对已有批次填写则修改其日期（仅省效能办）"),
+    )
+    move = forms.BooleanField(
+        label=_("移入本批次"),
+        required=False,
+        help_text=_("台账中已属于其他批次的项目改属本批次；不勾选时这些行报错"),
     )
 
-    field_order = ["batch", "ceremony_date", "file"]
+    field_order = ["batch", "ceremony_date", "file", "move"]
 
 
 class IndustryForm(forms.Form):
@@ -208,3 +214,11 @@ class ProjectForm(forms.Form):
 
     def clean_completed_ytd(self):
         return self.cleaned_data["completed_ytd"] or Decimal("0.00")
+
+
+class BatchForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100, required=False,
+                           help_text=_("如 2022年第2季度集中开工"))  # fmt: skip
+    ceremony_date = LedgerDateField(
+        label=_("集中开工日期"), help_text=_("如 2022-06-08、2022/6/8、2022年6月8日")
+    )

@@ -14,10 +14,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from xiaoneng.projects import conf
 from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project
 from xiaoneng.units.models import Level, Unit
+from xiaoneng.units.names import AmbiguousName, NameIndex
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -43,14 +45,17 @@ def _sum(field, **filter_kw):
     return Coalesce(Sum(field), zero)
 
 
-def kpi_aggregates() -> dict:
+def kpi_aggregates(year: int) -> dict:
+    """The counts and sums of the KPIs. Completed investment is this year's only: a project
+    whose latest figure is of another year (last December's, before January's report)
+    counts 0 against this year's plan."""
     return {
         "n_projects": Count("id"),
         "sum_total": _sum("total_investment"),
         "sum_annual": _sum("annual_plan"),
         "n_started": Count("id", filter=Q(actual_start__isnull=False)),
         "n_in_stats": Count("id", filter=Q(in_stats=True)),
-        "sum_completed": _sum("completed_ytd"),
+        "sum_completed": _sum("completed_ytd", completed_year=year),
     }
 
 
@@ -111,9 +116,9 @@ def _brackets(values: dict, prefix: str, thresholds) -> list[dict]:
     return rows
 
 
-def breakdown(qs, field: str) -> list[dict]:
+def breakdown(qs, field: str, year: int) -> list[dict]:
     """KPIs grouped by a foreign key (prefecture, county, industry), most projects first."""
-    rows = list(qs.order_by().values(field).annotate(**kpi_aggregates()))
+    rows = list(qs.order_by().values(field).annotate(**kpi_aggregates(year)))
     model = Industry if field == "industry" else Unit
     names = {
         pk: (name, sort)
@@ -131,14 +136,20 @@ def breakdown(qs, field: str) -> list[dict]:
     return result
 
 
-def summary(qs, *, batch: str = "", scope: str = "", by_county: bool = False) -> dict:
-    """All of item 5 for a (scoped, filtered) Project queryset. Values stay Decimal."""
-    totals = qs.order_by().aggregate(**kpi_aggregates(), **bracket_aggregates())
-    data = {"batch": batch, "scope": scope, **kpi_row(totals)}
-    data["by_prefecture"] = breakdown(qs, "prefecture")
+def summary(
+    qs, *, batch: str = "", scope: str = "", by_county: bool = False, year: int | None = None
+) -> dict:
+    """All of item 5 for a (scoped, filtered) Project queryset. Values stay Decimal.
+
+    `year`: the year of the annual plan and of the completed investment (default: today's).
+    """
+    year = year or timezone.localdate().year
+    totals = qs.order_by().aggregate(**kpi_aggregates(year), **bracket_aggregates())
+    data = {"batch": batch, "scope": scope, "year": year, **kpi_row(totals)}
+    data["by_prefecture"] = breakdown(qs, "prefecture", year)
     if by_county:
-        data["by_county"] = breakdown(qs.filter(county__isnull=False), "county")
-    data["by_industry"] = breakdown(qs, "industry")
+        data["by_county"] = breakdown(qs.filter(county__isnull=False), "county", year)
+    data["by_industry"] = breakdown(qs, "industry", year)
     data["total_investment_brackets"] = _brackets(totals, "tb", conf.get("TOTAL_BRACKETS_YI"))
     data["annual_plan_brackets"] = _brackets(totals, "ab", conf.get("ANNUAL_BRACKETS_YI"))
     return data
@@ -167,21 +178,43 @@ class ScopeError(ValueError):
 
 
 def find_unit(text: str, level: str, parent: Unit | None = None) -> Unit:
-    """A prefecture or county by id, code, name or short name."""
+    """A prefecture or county by id, code, name, short name or a common short form
+    ("红河州", "版纳", "石林县": `units.names`); a form that fits two units is refused."""
     units = Unit.objects.filter(level=level)
     if parent is not None:
         units = units.filter(parent=parent)
     text = str(text).strip()
-    q = Q(code=text) | Q(name=text) | Q(short_name=text) | Q(name__startswith=text)
+    what = "州市" if level == Level.PREFECTURE else "县市区"
+    candidates = list(units)
     if text.isdigit() and len(text) < 6:
-        q |= Q(pk=int(text))
-    found = list(units.filter(q)[:2])
-    exact = [u for u in found if text in (u.code, u.name, u.short_name, str(u.pk))]
-    if exact:
-        return exact[0]
-    if len(found) == 1:
-        return found[0]
-    raise ScopeError(f"找不到{'州市' if level == Level.PREFECTURE else '县市区'}：{text}")
+        by_pk = [u for u in candidates if u.pk == int(text)]
+        if by_pk:
+            return by_pk[0]
+    try:
+        found = NameIndex(candidates).find(text)
+    except AmbiguousName as exc:
+        raise ScopeError(
+            f"{what}“{text}”不明确：可指{'、'.join(u.name for u in exc.units)}，请写全称"
+        ) from None
+    if found is None:
+        raise ScopeError(f"找不到{what}：{text}")
+    return found
+
+
+def find_industry(text) -> Industry:
+    """An industry by id, name or alias (旅游业 → 文化旅游)."""
+    text = str(text).strip()
+    industries = list(Industry.objects.all())
+    for industry in industries:
+        if industry.name == text or (text.isdigit() and industry.pk == int(text)):
+            return industry
+    matches = [i for i in industries if text in i.alias_list()]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = "、".join(i.name for i in matches)
+        raise ScopeError(f"行业“{text}”不明确：可指{names}")
+    raise ScopeError(f"没有这个行业：{text}")
 
 
 def scoped_projects(
@@ -220,15 +253,7 @@ def scoped_projects(
         qs = qs.filter(county=county_unit)
         scope = f"{scope}·{county_unit.name}" if pref_unit else county_unit.name
     if industry:
-        ind = (
-            industry
-            if isinstance(industry, Industry)
-            else Industry.objects.filter(
-                Q(name=industry) | Q(pk=int(industry) if str(industry).isdigit() else 0)
-            ).first()
-        )
-        if ind is None:
-            raise ScopeError(f"没有这个行业：{industry}")
+        ind = industry if isinstance(industry, Industry) else find_industry(industry)
         qs = qs.filter(industry=ind)
         scope = f"{scope}·{ind.name}"
     return qs, "、".join(batch_codes) or "全部批次", scope, pref_unit

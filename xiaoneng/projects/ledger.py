@@ -19,9 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, audit_sql, bulk
-from xiaoneng.core.xlsx import CellError, ImportFailed, iter_chunks, read_sheet
+from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, iter_chunks
 from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, Status
-from xiaoneng.projects.parsing import BadValue, parse_date, parse_flag, parse_money, parse_text
+from xiaoneng.projects.parsing import (
+    BadValue,
+    parse_date,
+    parse_flag,
+    parse_money,
+    parse_text,
+    read_ledger,
+    shown,
+)
 from xiaoneng.projects.services import (
     CHUNK,
     Progress,
@@ -29,8 +37,11 @@ from xiaoneng.projects.services import (
     can_manage,
     check_project,
     derive_status,
+    is_province_supervisor,
+    save_batch,
 )
 from xiaoneng.units.models import Level, Unit
+from xiaoneng.units.names import AmbiguousName, NameIndex
 
 PROJECT_COLUMNS = {
     "code": ["项目编号", "项目代码", "编号"],
@@ -75,6 +86,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    batch: Batch | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -85,45 +97,30 @@ class ImportResult:
         }
 
 
-def _name_keys(unit: Unit) -> set[str]:
-    keys = {unit.name, unit.short_name, unit.former_name}
-    for suffix in ("市", "州", "县", "区"):
-        if unit.name.endswith(suffix) and len(unit.name) > 2:
-            keys.add(unit.name[: -len(suffix)])
-    return {k for k in keys if k}
-
-
 class UnitLookup:
-    """Prefectures by name (or short name, or former name); counties by name within one."""
+    """Prefectures by any of their names (official, short, former, "红河州", "版纳": see
+    `units.names`); counties by name within one prefecture. A name that fits two units
+    raises `AmbiguousName` (never a guess)."""
 
     def __init__(self):
-        self.prefectures: dict[str, Unit] = {}
-        self.counties: dict[tuple[int, str], Unit] = {}
         units = list(Unit.objects.filter(level__in=[Level.PREFECTURE, Level.COUNTY]))
-        for unit in units:
-            if unit.level == Level.PREFECTURE:
-                for key in _name_keys(unit):
-                    self.prefectures.setdefault(key, unit)
-        for unit in units:
-            if unit.level == Level.COUNTY and unit.parent_id:
-                for key in _name_keys(unit):
-                    self.counties.setdefault((unit.parent_id, key), unit)
-        # "红河哈尼族彝族自治州" is written "红河州"; add the first two characters + 州/市.
-        for unit in units:
-            if unit.level == Level.PREFECTURE and len(unit.name) > 3:
-                self.prefectures.setdefault(unit.name[:2] + unit.name[-1], unit)
+        self.by_id = {u.pk: u for u in units}
+        prefectures = [u for u in units if u.level == Level.PREFECTURE]
+        self._counties = [u for u in units if u.level == Level.COUNTY and u.parent_id]
+        self._prefectures = NameIndex(prefectures)
+        self._by_prefecture = NameIndex(self._counties, group=lambda u: u.parent_id)
+        self._anywhere: NameIndex | None = None
 
     def prefecture(self, text: str) -> Unit | None:
-        return self.prefectures.get(text)
+        return self._prefectures.find(text)
 
     def county(self, prefecture: Unit, text: str) -> Unit | None:
-        return self.counties.get((prefecture.pk, text))
+        return self._by_prefecture.find(text, prefecture.pk)
 
     def county_anywhere(self, text: str) -> Unit | None:
-        for (_pid, key), unit in self.counties.items():
-            if key == text:
-                return unit
-        return None
+        if self._anywhere is None:
+            self._anywhere = NameIndex(self._counties)
+        return self._anywhere.find(text)
 
 
 def industry_lookup() -> dict[str, Industry]:
@@ -152,14 +149,43 @@ IMPORTED = [
 ]  # fmt: skip
 
 
-def _check_rows(sheet, units, industries, actor, progress: Progress = _no_progress):
-    """Parse and validate every row: (parsed rows, errors). Pure Python, no queries."""
+# Optional columns: absent from a file, they keep an existing project's value (attname in
+# the stored row → the field of the parsed row); a new project gets the default.
+KEPT_WHEN_ABSENT = [
+    "county", "annual_plan", "planned_start", "actual_start", "in_stats", "in_stats_on",
+    "completed_ytd", "owner", "leader_in_charge", "private_investment", "top_priority",
+]  # fmt: skip
+
+
+def column_label(headers: dict, fname: str) -> str:
+    """The column as the file names it, or its template name when the file has none."""
+    return headers.get(fname) or PROJECT_COLUMNS[fname][0]
+
+
+def _check_rows(
+    sheet,
+    units,
+    industries,
+    actor,
+    progress: Progress = _no_progress,
+    *,
+    existing: dict[str, dict] | None = None,
+    today: dt.date | None = None,
+):
+    """Parse and validate every row: (parsed rows, errors). Pure Python, no queries.
+
+    `existing` holds the stored projects by code: a column the file does not have keeps
+    their value, and the rules are checked on the values the project will have.
+    """
     errors: list[CellError] = []
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
     headers = sheet.headers
     name = sheet.name
     total = len(sheet.rows)
+    existing = existing or {}
+    today = today or timezone.localdate()
+    absent = [f for f in KEPT_WHEN_ABSENT if f not in headers]
     # Dates typed as text repeat a lot in a ledger ("2022-03"): parse each text once.
     date_cache: dict[tuple[str, bool], dt.date] = {}
 
@@ -169,7 +195,8 @@ def _check_rows(sheet, units, industries, actor, progress: Progress = _no_progre
         bad: list[CellError] = []
 
         def err(fname, message, value=None, bad=bad, row=row):
-            bad.append(CellError(name, row, headers.get(fname, fname), str(message), value))
+            label = column_label(headers, fname)
+            bad.append(CellError(name, row, label, str(message), shown(value)))
 
         data: dict = {}
         # Fast paths for the cell types a ledger normally holds; anything else goes through
@@ -186,8 +213,11 @@ def _check_rows(sheet, units, industries, actor, progress: Progress = _no_progre
         for fname in _MONEY_FIELDS:
             raw = values.get(fname)
             if type(raw) is float and 0 <= raw < 1e13:
-                data[fname] = Decimal(repr(raw)).quantize(_CENT)
-                continue
+                amount = Decimal(repr(raw))
+                cents = amount.quantize(_CENT)
+                if cents == amount:
+                    data[fname] = cents
+                    continue
             try:
                 data[fname] = parse_money(raw)
             except BadValue as exc:
@@ -239,25 +269,26 @@ def _check_rows(sheet, units, industries, actor, progress: Progress = _no_progre
         if values.get("total_investment") is None:
             err("total_investment", _("总投资不能为空"))
         pref_text = str(values.get("prefecture") or "").strip()
-        prefecture = units.prefecture(pref_text) if pref_text else None
+        prefecture = county = None
         if not pref_text:
             err("prefecture", _("州市不能为空"))
-        elif prefecture is None:
-            err("prefecture", _("没有这个州市"), pref_text)
-        county = None
+        else:
+            try:
+                prefecture = units.prefecture(pref_text)
+            except AmbiguousName as exc:
+                err("prefecture", exc, pref_text)
+            else:
+                if prefecture is None:
+                    err("prefecture", _("没有这个州市"), pref_text)
         county_text = str(values.get("county") or "").strip()
         if county_text and prefecture is not None:
-            county = units.county(prefecture, county_text)
-            if county is None:
-                elsewhere = units.county_anywhere(county_text)
-                if elsewhere is not None:
-                    err(
-                        "county",
-                        _("该县市区不属于所填州市（属于%s）") % elsewhere.parent,
-                        county_text,
-                    )
-                else:
-                    err("county", _("没有这个县市区"), county_text)
+            try:
+                county = units.county(prefecture, county_text)
+            except AmbiguousName as exc:
+                err("county", exc, county_text)
+            else:
+                if county is None:
+                    err("county", _county_elsewhere(units, county_text), county_text)
         ind_text = str(values.get("industry") or "").strip()
         industry = industries.get(ind_text) if ind_text else None
         if not ind_text:
@@ -265,15 +296,34 @@ def _check_rows(sheet, units, industries, actor, progress: Progress = _no_progre
         elif industry is None:
             err("industry", _("不在行业目录中（可在行业类别中添加别名）"), ind_text)
         data["prefecture"], data["county"], data["industry"] = prefecture, county, industry
-        for fname, reason in check_project(data, actor=actor).items():
-            err(fname, reason, values.get(fname))
+        old = existing.get(code) if absent and code else None
+        if old is not None:
+            # Columns the file leaves out keep the project's stored values.
+            for fname in absent:
+                data[fname] = units.by_id.get(old["county_id"]) if fname == "county" else old[fname]
         if data.get("in_stats_on") and data.get("in_stats") is None:
             data["in_stats"] = True
+        for fname, reason in check_project(data, actor=actor, today=today).items():
+            if old is not None and fname in absent:
+                reason = _("%(reason)s（文件中没有该列，按项目现有的值检查）") % {"reason": reason}
+            err(fname, reason, values.get(fname))
         if bad:
             errors.extend(bad)
         else:
             parsed.append((row, data))
     return parsed, errors
+
+
+def _county_elsewhere(units, text: str) -> str:
+    """Why a county is not found in the prefecture the row names."""
+    try:
+        elsewhere = units.county_anywhere(text)
+    except AmbiguousName as exc:
+        names = "、".join(f"{units.by_id[u.parent_id]}{u.name}" for u in exc.units)
+        return _("该县市区不属于所填州市（有%s）") % names
+    if elsewhere is not None:
+        return _("该县市区不属于所填州市（属于%s）") % units.by_id[elsewhere.parent_id]
+    return _("没有这个县市区")
 
 
 @contextlib.contextmanager
@@ -299,43 +349,81 @@ def import_projects(source, **kwargs) -> ImportResult:
     WRITE_CHUNK rows at a time, calling progress("writing", done, total) after each chunk
     (from inside the transaction: the callback must report through a channel other
     connections can see, see tasks.py).
-    Keywords: batch, actor, file_label="", progress=callable(stage, done, total), today.
+
+    `batch` is a Batch or a batch code; a new code creates the batch (with `ceremony_date`,
+    `batch_name`) in the import's transaction, so a failed import leaves none behind. A
+    `ceremony_date` differing from an existing batch's changes it, in the same transaction.
+    A project of another batch is an error of its row unless `move=True`.
+    Keywords: batch, actor, file_label="", progress=callable(stage, done, total), today,
+    ceremony_date, batch_name, move.
     """
     with _gc_paused():
         return _import_projects(source, **kwargs)
 
 
+def _resolve_batch(batch, actor, ceremony_date):
+    """(code, existing Batch or None); PermissionDenied for a change only the province makes."""
+    if isinstance(batch, Batch):
+        code, found = batch.code, batch
+    else:
+        code = str(batch or "").strip()
+        if not code:
+            raise ValueError("import_projects: a batch is required")
+        found = Batch.objects.filter(code=code).first()
+    if found is None and not is_province_supervisor(actor):
+        raise PermissionDenied(_("没有批次 %s；新批次只能由省效能办建立。") % code)
+    if (
+        found is not None
+        and ceremony_date
+        and ceremony_date != found.ceremony_date
+        and not is_province_supervisor(actor)
+    ):
+        raise PermissionDenied(_("只有省效能办可以修改批次的集中开工日期。"))
+    return code, found
+
+
 def _import_projects(
     source,
     *,
-    batch: Batch,
+    batch: Batch | str,
     actor,
     file_label: str = "",
     progress: Progress = _no_progress,
     today: dt.date | None = None,
+    ceremony_date: dt.date | None = None,
+    batch_name: str = "",
+    move: bool = False,
 ) -> ImportResult:
     if not can_manage(actor):
         raise PermissionDenied(_("只有效能办或单位管理员可以导入项目台账。"))
+    batch_code, batch = _resolve_batch(batch, actor, ceremony_date)
+    batch_id = batch.pk if batch is not None else None
     today = today or timezone.localdate()
     progress("reading", 0, 0)
-    sheet = read_sheet(source, PROJECT_COLUMNS, required=REQUIRED_COLUMNS, file_label=file_label)
+    sheet = read_ledger(source, PROJECT_COLUMNS, required=REQUIRED_COLUMNS, file_label=file_label)
     total_rows = len(sheet.rows)
-    progress("checking", 0, total_rows)
-    parsed, errors = _check_rows(sheet, UnitLookup(), industry_lookup(), actor, progress)
-    sheet.rows = []  # the parsed rows are all we need now (memory: ≈ 1 KB a row)
     headers = sheet.headers
-    progress("checking", total_rows, total_rows)
 
-    # Existing projects, by code, as plain dicts (no model instances, no snapshots).
+    # Existing projects, by code, as plain dicts (no model instances, no snapshots): the
+    # checks need them for the columns a file leaves out.
     audited = audited_attnames(Project)
     existing: dict[str, dict] = {}
-    known = bulk.ids_by(Project, "code", [d["code"] for _r, d in parsed])
+    codes = list({as_text(values.get("code")) for _row, values in sheet.rows} - {""})
+    known = bulk.ids_by(Project, "code", codes)
     for chunk in iter_chunks(list(known.values()), CHUNK):
         for values in Project.all_objects.filter(pk__in=chunk).values(*audited):
             existing[values["code"]] = values
+
+    progress("checking", 0, total_rows)
+    parsed, errors = _check_rows(
+        sheet, UnitLookup(), industry_lookup(), actor, progress, existing=existing, today=today
+    )
+    sheet.rows = []  # the parsed rows are all we need now (memory: ≈ 1 KB a row)
+    progress("checking", total_rows, total_rows)
+
     with_reports: set[int] = set()
     reachable: set[int] = set()
-    ids = [v["id"] for v in existing.values()]
+    ids = [existing[d["code"]]["id"] for _r, d in parsed if d["code"] in existing]
     for chunk in iter_chunks(ids, CHUNK):
         with_reports.update(
             MonthlyReport.objects.filter(project_id__in=chunk)
@@ -348,19 +436,9 @@ def _import_projects(
                 .filter(pk__in=chunk)
                 .values_list("pk", flat=True)
             )
-    if actor is not None:
-        for row, data in parsed:
-            old = existing.get(data["code"])
-            if old is not None and old["id"] not in reachable:
-                errors.append(
-                    CellError(
-                        sheet.name,
-                        row,
-                        headers["code"],
-                        _("该项目编号已被其他地区使用"),
-                        data["code"],
-                    )
-                )
+    errors.extend(
+        _reach_and_batch_errors(sheet, parsed, existing, reachable, actor, batch_id, move)
+    )
     if errors:
         progress("failed", total_rows, total_rows)
         raise ImportFailed(sorted(errors, key=lambda e: e.row), sheet.warnings)
@@ -377,9 +455,10 @@ def _import_projects(
             "id": None, "code": data["code"], "status": Status.NOT_STARTED,
             "completed_ytd": Decimal("0.00"), "completed_year": None, "last_report_month": None,
         }  # fmt: skip
+        # A column the file leaves out holds the stored value here (see _check_rows).
         values.update(
             name=data["name"],
-            batch_id=batch.pk,
+            batch_id=batch_id,
             prefecture_id=data["prefecture"].pk,
             county_id=data["county"].pk if data["county"] else None,
             industry_id=data["industry"].pk,
@@ -422,37 +501,92 @@ def _import_projects(
     update_cols = [*IMPORTED, "updated_at"]
     update_values = itemgetter(*IMPORTED)
     written = 0
-    with transaction.atomic(), bulk.large_writes():
-        for chunk in iter_chunks(new, WRITE_CHUNK):
-            ids = bulk.insert_rows(
-                Project,
-                [*insert_cols, "created_at", "updated_at"],
-                [(*insert_values(v), now_param, now_param) for v in chunk],
-                return_ids=True,
-            )
-            audit_sql.log_inserted(
-                Project, ids, "import", repr_columns=("code", "name"), comment=file_label
-            )
-            written += len(chunk)
-            progress("writing", written, to_write)
-        for chunk in iter_chunks(changed, WRITE_CHUNK):
-            bulk.update_rows(
-                Project,
-                update_cols,
-                [(*update_values(v), now_param, v["id"]) for _o, v in chunk],
-            )
-            audit.log_rows(
-                Project,
-                ((v["id"], f"{v['code']} {v['name']}", o, v) for o, v in chunk),
-                "import",
-                comment=file_label,
-            )
-            written += len(chunk)
-            progress("writing", written, to_write)
+    with transaction.atomic():
+        batch = _save_batch(batch, batch_code, actor, ceremony_date, batch_name, result)
+        if batch_id is None:
+            for values in new:
+                values["batch_id"] = batch.pk
+            for _old, values in changed:
+                values["batch_id"] = batch.pk
+        with bulk.large_writes():
+            for chunk in iter_chunks(new, WRITE_CHUNK):
+                ids = bulk.insert_rows(
+                    Project,
+                    [*insert_cols, "created_at", "updated_at"],
+                    [(*insert_values(v), now_param, now_param) for v in chunk],
+                    return_ids=True,
+                )
+                audit_sql.log_inserted(
+                    Project, ids, "import", repr_columns=("code", "name"), comment=file_label
+                )
+                written += len(chunk)
+                progress("writing", written, to_write)
+            for chunk in iter_chunks(changed, WRITE_CHUNK):
+                bulk.update_rows(
+                    Project,
+                    update_cols,
+                    [(*update_values(v), now_param, v["id"]) for _o, v in chunk],
+                )
+                audit.log_rows(
+                    Project,
+                    ((v["id"], f"{v['code']} {v['name']}", o, v) for o, v in chunk),
+                    "import",
+                    comment=file_label,
+                )
+                written += len(chunk)
+                progress("writing", written, to_write)
+    result.batch = batch
     result.created = len(new)
     result.updated = len(changed)
     progress("done", total_rows, total_rows)
     return result
+
+
+def _reach_and_batch_errors(sheet, parsed, existing, reachable, actor, batch_id, move):
+    """Rows naming a project the importer may not write, or one of another batch (moving a
+    project between batches must be asked for: `move`)."""
+    errors = []
+    code_column = sheet.headers["code"]
+    elsewhere: list[tuple[int, str, int]] = []
+    for row, data in parsed:
+        old = existing.get(data["code"])
+        if old is None:
+            continue
+        if actor is not None and old["id"] not in reachable:
+            errors.append(
+                CellError(
+                    sheet.name, row, code_column, _("该项目编号已被其他地区使用"), data["code"]
+                )
+            )
+        elif not move and old["deleted_at"] is None and old["batch_id"] != batch_id:
+            elsewhere.append((row, data["code"], old["batch_id"]))
+    if elsewhere:
+        codes = dict(
+            Batch.all_objects.filter(pk__in={b for _r, _c, b in elsewhere}).values_list(
+                "pk", "code"
+            )
+        )
+        for row, code, other in elsewhere:
+            message = _(
+                "该项目已属于批次 %s；如确要移入本批次，请勾选“移入本批次”（命令行加 --move）"
+            ) % codes.get(other, other)
+            errors.append(CellError(sheet.name, row, code_column, message, code))
+    return errors
+
+
+def _save_batch(batch, code, actor, ceremony_date, name, result) -> Batch:
+    """Inside the import's transaction: create the new batch, or change the ceremony date
+    of an existing one (audited, like any save), saying so in the result."""
+    if batch is None:
+        return save_batch(actor=actor, code=code, name=name, ceremony_date=ceremony_date)
+    if ceremony_date and ceremony_date != batch.ceremony_date:
+        before = batch.ceremony_date
+        batch = save_batch(actor=actor, code=code, ceremony_date=ceremony_date)
+        result.warnings.append(
+            _("批次 %(code)s 的集中开工日期已由 %(before)s 改为 %(after)s")
+            % {"code": code, "before": before or "（空）", "after": ceremony_date}
+        )
+    return batch
 
 
 def audited_attnames(model) -> list[str]:

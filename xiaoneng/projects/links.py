@@ -6,6 +6,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 
+def can_raise_problem(user, project) -> bool:
+    """May `user` raise a problem item on `project`: the supervision module's own rule for
+    assigning to the project's lead unit (supervisors and leaders, within their unit)."""
+    try:
+        from xiaoneng.supervision.services import can_assign_to
+    except ImportError:  # the supervision module is not installed
+        return False
+    return bool(user.is_staff_member) and can_assign_to(user, project.lead_unit)
+
+
 def problem_item_url(
     project, *, warnings: list[str] | None = None, difficulties: str = ""
 ) -> str | None:

@@ -258,6 +258,11 @@ class ImportJob(BaseModel):
     batch = models.ForeignKey(
         Batch, verbose_name=_("开工批次"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # What the form asked for: a new batch is only created by the import itself, in its
+    # transaction (a failed import leaves no empty batch); `batch` is set once it exists.
+    batch_code = models.CharField(_("批次编号"), max_length=20, blank=True)
+    ceremony_date = models.DateField(_("集中开工日期"), null=True, blank=True)
+    move_projects = models.BooleanField(_("移入本批次"), default=False)
     file = models.FileField(_("文件"), upload_to="projects-imports/")
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default="queued")

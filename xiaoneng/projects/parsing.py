@@ -1,10 +1,13 @@
-"""Reading cell values of project ledgers: dates in the forms people type, 是/否, money."""
+"""Reading project ledgers: the sheet (`read_ledger`) and cell values — dates in the forms
+people type, 是/否, money."""
 
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+
+from xiaoneng.core.xlsx import CellError, ImportFailed, read_sheet
 
 _DATE_PATTERNS = [
     # 2022-03-15, 2022/3/15, 2022.3.15, 2022年3月15日
@@ -17,6 +20,7 @@ _DATE_PATTERNS = [
 
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "已入库", "√", "✓"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "未入库", "×"}
+CENT = Decimal("0.01")
 
 
 class BadValue(ValueError):
@@ -35,7 +39,15 @@ def parse_date(value, *, month_only: bool = False) -> dt.date | None:
     if isinstance(value, dt.date):
         return value.replace(day=1) if month_only else value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        text = str(int(value)) if float(value).is_integer() else str(value)
+        if not float(value).is_integer():
+            # Excel keeps "2026.10" typed into a number cell as the number 2026.1: October
+            # and January cannot be told apart, so a number with decimals is never a date.
+            raise BadValue(
+                _(
+                    "数字单元格无法区分 2026.1 与 2026.10，请写成文本 2026-10、2026年10月或使用日期单元格"
+                )
+            )
+        text = str(int(value))
     else:
         text = str(value).strip()
     for pattern in _DATE_PATTERNS:
@@ -84,10 +96,31 @@ def parse_money(value) -> Decimal | None:
         raise BadValue(_("应为数字（万元）"))
     if number < 0:
         raise BadValue(_("不能为负数"))
-    number = number.quantize(Decimal("0.01"))
+    rounded = number.quantize(CENT)
+    if rounded != number and not (isinstance(value, float) and _float_noise(value, rounded)):
+        raise BadValue(_("最多两位小数（万元）"))
+    number = rounded
     if number >= Decimal("1e14"):
         raise BadValue(_("数值过大"))
     return number
+
+
+def _float_noise(value: float, rounded: Decimal) -> bool:
+    """Is a number cell's value two decimals plus binary noise (1234.5600000000002, left by
+    an Excel formula), rather than more decimals someone typed?"""
+    return abs(float(rounded) - value) <= 1e-9 * max(1.0, abs(value))
+
+
+def shown(value):
+    """A cell's value as the user typed it, for error messages: 2000 rather than 2000.0,
+    2022-03-15 rather than 2022-03-15 00:00:00."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def parse_text(value, max_length: int) -> str:
@@ -120,3 +153,32 @@ def add_months(date: dt.date, months: int) -> dt.date:
         31,
     ][month - 1]
     return dt.date(year, month, min(date.day, last))
+
+
+def read_ledger(source, columns, *, required, file_label: str = ""):
+    """`read_sheet`, with file-level errors told in plain Chinese: no row 0, no text of the
+    spreadsheet library, and a sheet without data rows refused."""
+    try:
+        sheet = read_sheet(source, columns, required=required, file_label=file_label)
+    except ImportFailed as exc:
+        raise ImportFailed([_plain(e, file_label) for e in exc.errors], exc.warnings) from exc
+    if not sheet.rows:
+        raise ImportFailed(
+            [CellError(sheet.name, 2, "", _("没有数据行：第 1 行是表头，数据从第 2 行开始"))],
+            sheet.warnings,
+        )
+    return sheet
+
+
+def _plain(error: CellError, file_label: str) -> CellError:
+    if error.row:
+        return error
+    reason = error.message.split("：", 1)[0] if "：" in error.message else error.message
+    return FileError(file_label or error.sheet, 0, "", reason)
+
+
+class FileError(CellError):
+    """An error of the whole file (it cannot be read): no row, no column."""
+
+    def __str__(self) -> str:
+        return _("文件“%(file)s”：%(reason)s") % {"file": self.sheet, "reason": self.message}

@@ -6,6 +6,7 @@ system: commands and the demo loader) and is audited.
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit
-from xiaoneng.core.xlsx import CellError, ImportFailed, iter_chunks, read_sheet
+from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, iter_chunks
 from xiaoneng.projects import conf
 from xiaoneng.projects.models import (
     DEFAULT_INDUSTRIES,
@@ -30,6 +31,8 @@ from xiaoneng.projects.parsing import (
     add_months,
     parse_money,
     parse_text,
+    read_ledger,
+    shown,
 )
 
 MANAGER_ROLES = ("supervisor", "unit_admin")
@@ -77,6 +80,7 @@ def ensure_default_industries() -> list[Industry]:
 
 @transaction.atomic
 def save_batch(*, actor, code: str, name: str = "", ceremony_date: dt.date | None = None) -> Batch:
+    """Create the batch `code`, or set the name and ceremony date given (empty: kept)."""
     if not is_province_supervisor(actor):
         raise PermissionDenied(_("只有省效能办可以建立开工批次。"))
     batch = Batch.all_objects.filter(code=code).first() or Batch(code=code)
@@ -88,12 +92,26 @@ def save_batch(*, actor, code: str, name: str = "", ceremony_date: dt.date | Non
     return batch
 
 
+@transaction.atomic
+def update_batch(batch: Batch, *, actor, name: str, ceremony_date: dt.date | None) -> Batch:
+    """Change a batch's name and ceremony date (either may be cleared); audited by the save."""
+    if not is_province_supervisor(actor):
+        raise PermissionDenied(_("只有省效能办可以修改开工批次。"))
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    batch.name = name.strip()
+    batch.ceremony_date = ceremony_date
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
 # --- Validation shared by the edit form and the import ------------------------------------
 
 
-def project_errors(values: dict) -> dict[str, str]:
-    """Cross-field rules of a project; field name -> reason."""
+def project_errors(values: dict, *, today: dt.date | None = None) -> dict[str, str]:
+    """Cross-field rules of a project; field name -> reason (naming the other column)."""
     errors = {}
+    today = today or timezone.localdate()
     total = values.get("total_investment")
     annual = values.get("annual_plan")
     completed = values.get("completed_ytd")
@@ -104,12 +122,17 @@ def project_errors(values: dict) -> dict[str, str]:
     county, prefecture = values.get("county"), values.get("prefecture")
     if county is not None and prefecture is not None and county.parent_id != prefecture.pk:
         errors["county"] = _("该县市区不属于所填州市")
-    if values.get("in_stats_on") and values.get("in_stats") is False:
-        errors["in_stats_on"] = _("未入库的项目不应填入库时间")
     start, stats_on = values.get("actual_start"), values.get("in_stats_on")
-    # Compared by month: 入库 is often written as a month ("2022-06" = the 1st).
-    if start and stats_on and (stats_on.year, stats_on.month) < (start.year, start.month):
-        errors["in_stats_on"] = _("入库时间早于实际开工时间")
+    if start and start > today:
+        errors["actual_start"] = _("实际开工时间不能晚于今天（%s）；尚未开工请留空") % today
+    if stats_on and values.get("in_stats") is False:
+        errors["in_stats_on"] = _("未入库的项目不应填入库时间（“是否入库”为否）")
+    elif stats_on and stats_on > today:
+        errors["in_stats_on"] = _("入库时间不能晚于今天（%s）") % today
+    elif start and stats_on and _before_start(stats_on, start):
+        errors["in_stats_on"] = _("入库时间早于实际开工时间（%s）") % start
+    if values.get("in_stats") and not start:
+        errors["in_stats"] = _("已入库（是否入库为“是”）的项目应填“实际开工时间”")
     status = values.get("status")
     if status in (Status.COMPLETED, Status.IN_PRODUCTION) and not start:
         errors["status"] = _("已竣工或已投产的项目应填实际开工时间")
@@ -118,6 +141,14 @@ def project_errors(values: dict) -> dict[str, str]:
         if status != expected:
             errors["status"] = _("状态与开工、入库情况不符（应为“%s”）") % Status(expected).label
     return errors
+
+
+def _before_start(stats_on: dt.date, start: dt.date) -> bool:
+    """入库 is often written as a month ("2022-06" = the 1st): a first of the month is
+    compared by month, any other day by day."""
+    if stats_on.day == 1:
+        return (stats_on.year, stats_on.month) < (start.year, start.month)
+    return stats_on < start
 
 
 def derive_status(values: dict) -> str:
@@ -142,9 +173,9 @@ def in_reach(actor, prefecture, county) -> bool:
     return target.path.startswith(unit.path)
 
 
-def check_project(values: dict, *, actor) -> dict[str, str]:
+def check_project(values: dict, *, actor, today: dt.date | None = None) -> dict[str, str]:
     """Every rule on one project's values, for the import and the edit form alike."""
-    errors = project_errors(values)
+    errors = project_errors(values, today=today)
     prefecture, county = values.get("prefecture"), values.get("county")
     if prefecture is not None and not in_reach(actor, prefecture, county):
         errors.setdefault("county" if county else "prefecture", _("不在您的管理范围内"))
@@ -238,15 +269,20 @@ def check_report(
     completed_this_month: Decimal | None,
     completed_ytd: Decimal | None,
     today: dt.date,
+    neighbours: tuple | None = None,
 ) -> tuple[Decimal, Decimal, dict[str, str]]:
-    """Fill in whichever of this month / year to date is missing; return the errors."""
+    """Fill in whichever of this month / year to date is missing; return the errors.
+
+    `neighbours` = (before, after): the reports of the same year just before and after
+    this month, anything with `.month` and `.completed_ytd` (default: the stored ones).
+    """
     errors: dict[str, str] = {}
     if not 1 <= month <= 12:
         errors["month"] = _("月份应为 1–12")
         return Decimal(0), Decimal(0), errors
     if (year, month) > (today.year, today.month):
         errors["month"] = _("不能填报未来月份")
-    before, after = _neighbours(project, year, month)
+    before, after = neighbours or _neighbours(project, year, month)
     previous_ytd = before.completed_ytd if before else Decimal(0)
     if completed_this_month is None and completed_ytd is None:
         errors["completed_this_month"] = _("请填写本月完成投资或本年累计完成投资")
@@ -357,55 +393,88 @@ def _int_cell(value) -> int | None:
     return int(number)
 
 
+@dataclass
+class _Month:
+    """A month's year-to-date figure while a sheet is checked: stored or from the sheet."""
+
+    month: int
+    completed_ytd: Decimal
+
+
 @transaction.atomic
 def import_reports(source, *, actor, file_label: str = "", today: dt.date | None = None) -> int:
-    """Monthly reports of many projects from one sheet; all or nothing. Returns the count."""
+    """Monthly reports of many projects from one sheet; all or nothing. Returns the count.
+
+    Every row is checked in one pass, against the stored reports and the sheet's other
+    rows of the same project and year (its earlier months as the sheet leaves them), so
+    that every error is reported at once; nothing is saved if there is one.
+    """
     if not can_report(actor):
         raise PermissionDenied(_("只有项目填报员或效能办可以填报月度调度。"))
     today = today or timezone.localdate()
-    sheet = read_sheet(
+    sheet = read_ledger(
         source, REPORT_COLUMNS, required=["code", "year", "month"], file_label=file_label
     )
     visible = Project.objects.all() if actor is None else Project.objects.visible_to(actor)
-    codes = {str(v["code"]).strip() for _r, v in sheet.rows if v.get("code") is not None}
+    codes = {as_text(v.get("code")) for _r, v in sheet.rows} - {""}
     projects = {}
     for chunk in iter_chunks(sorted(codes), CHUNK):
         projects.update({p.code: p for p in visible.filter(code__in=chunk)})
     errors: list[CellError] = []
-    saved = 0
-    # Rows in month order per project, so a file may carry several months of one project.
+
+    def err(row, fname, message, value=None):
+        column = sheet.headers.get(fname) or REPORT_COLUMNS[fname][0]
+        errors.append(CellError(sheet.name, row, column, str(message), shown(value)))
+
     rows = []
     for row, values in sheet.rows:
-
-        def err(fname, message, value=None, row=row):
-            errors.append(
-                CellError(sheet.name, row, sheet.headers.get(fname, fname), str(message), value)
-            )
-
-        code = parse_text(values.get("code"), 40)
+        code = as_text(values.get("code"))
         project = projects.get(code)
         if project is None:
-            err("code", _("没有这个项目编号，或不在您的范围内"), code)
-            continue
-        try:
-            year, month = _int_cell(values.get("year")), _int_cell(values.get("month"))
-        except BadValue as exc:
-            err("month", exc, values.get("month"))
-            continue
-        if year is None or month is None:
-            err("month", _("年份和月份不能为空"))
-            continue
+            err(row, "code", _("没有这个项目编号，或不在您的范围内"), code)
+        numbers = {}
+        for fname in ("year", "month"):
+            try:
+                numbers[fname] = _int_cell(values.get(fname))
+            except BadValue as exc:
+                err(row, fname, exc, values.get(fname))
+            else:
+                if numbers[fname] is None:
+                    err(row, fname, _("年份和月份不能为空"))
         money = {}
         for fname in ("completed_this_month", "completed_ytd"):
             try:
                 money[fname] = parse_money(values.get(fname))
             except BadValue as exc:
-                err(fname, exc, values.get(fname))
-        rows.append((row, project, year, month, money, values))
+                err(row, fname, exc, values.get(fname))
+        texts = {}
+        for fname in ("progress", "difficulties"):
+            try:
+                texts[fname] = parse_text(values.get(fname), 2000)
+            except BadValue as exc:
+                err(row, fname, exc)
+        year, month = numbers.get("year"), numbers.get("month")
+        if project is not None and year is not None and month is not None and len(money) == 2:
+            rows.append((row, project, year, month, money, texts, values))
+
+    # The year-to-date order, per project and year: the stored months, each replaced by
+    # the sheet's row for that month once it has been checked (rows in month order).
     rows.sort(key=lambda r: (r[1].pk, r[2], r[3]))
-    for row, project, year, month, money, values in rows:
-        if len(money) < 2:
-            continue
+    stored: dict[tuple[int, int], dict[int, Decimal]] = {}
+    pairs = {(r[1].pk, r[2]) for r in rows}
+    for chunk in iter_chunks(sorted({pk for pk, _y in pairs}), CHUNK):
+        reports = MonthlyReport.objects.filter(
+            project_id__in=chunk, year__in={y for _p, y in pairs}
+        ).values_list("project_id", "year", "month", "completed_ytd")
+        for pk, year, month, ytd in reports:
+            stored.setdefault((pk, year), {})[month] = ytd
+    checked = []
+    for row, project, year, month, money, texts, values in rows:
+        months = stored.setdefault((project.pk, year), {})
+        earlier = [m for m in months if m < month]
+        later = [m for m in months if m > month]
+        before = _Month(max(earlier), months[max(earlier)]) if earlier else None
+        after = _Month(min(later), months[min(later)]) if later else None
         this_month, ytd, problems = check_report(
             project,
             year=year,
@@ -413,19 +482,16 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
             completed_this_month=money["completed_this_month"],
             completed_ytd=money["completed_ytd"],
             today=today,
+            neighbours=(before, after),
         )
         for fname, reason in problems.items():
-            errors.append(
-                CellError(
-                    sheet.name,
-                    row,
-                    sheet.headers.get(fname, fname),
-                    reason,
-                    values.get(fname) if fname in values else None,
-                )
-            )
-        if problems or errors:
-            continue
+            err(row, fname, reason, values.get(fname))
+        if not problems:
+            months[month] = ytd
+            checked.append((project, year, month, this_month, ytd, texts))
+    if errors:
+        raise ImportFailed(sorted(errors, key=lambda e: e.row), sheet.warnings)
+    for project, year, month, this_month, ytd, texts in checked:
         save_report(
             project,
             actor=actor,
@@ -433,28 +499,60 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
             month=month,
             completed_this_month=this_month,
             completed_ytd=ytd,
-            progress=parse_text(values.get("progress"), 2000),
-            difficulties=parse_text(values.get("difficulties"), 2000),
+            progress=texts["progress"],
+            difficulties=texts["difficulties"],
             today=today,
         )
-        saved += 1
-    if errors:
-        raise ImportFailed(sorted(errors, key=lambda e: e.row), sheet.warnings)
-    return saved
+    return len(checked)
 
 
 # --- Web import --------------------------------------------------------------------------
 
 
 @transaction.atomic
-def start_import(*, actor, upload, batch: Batch):
-    """Keep the uploaded ledger and queue its import; the page polls the returned job."""
+def start_import(
+    *,
+    actor,
+    upload,
+    batch: Batch | str,
+    ceremony_date: dt.date | None = None,
+    move: bool = False,
+):
+    """Keep the uploaded ledger and queue its import; the page polls the returned job.
+
+    A new batch code is not created here but by the import, in its transaction (a failed
+    import leaves no empty batch); who may create or change a batch is checked now, so the
+    form can say so at once.
+    """
     from xiaoneng.projects.models import ImportJob
     from xiaoneng.projects.tasks import run_project_import
 
     if not can_manage(actor):
         raise PermissionDenied(_("只有效能办或单位管理员可以导入项目台账。"))
-    job = ImportJob(batch=batch, created_by=actor, file_name=upload.name[:200])
+    code = batch.code if isinstance(batch, Batch) else str(batch).strip()
+    existing = batch if isinstance(batch, Batch) else Batch.objects.filter(code=code).first()
+    if existing is None and not is_province_supervisor(actor):
+        raise ValidationError(
+            {"batch": _("没有批次 %s；新批次只能由省效能办建立，请从列表中选择已有批次。") % code}
+        )
+    if (
+        existing is not None
+        and ceremony_date
+        and ceremony_date != existing.ceremony_date
+        and not is_province_supervisor(actor)
+    ):
+        raise ValidationError({"ceremony_date": _("只有省效能办可以修改批次的集中开工日期。")})
+    if existing is None:
+        probe = Batch(code=code, ceremony_date=ceremony_date)
+        probe.full_clean(validate_unique=False)
+    job = ImportJob(
+        batch=existing,
+        batch_code=code,
+        ceremony_date=ceremony_date,
+        move_projects=move,
+        created_by=actor,
+        file_name=upload.name[:200],
+    )
     job.file.save(upload.name, upload, save=False)
     job.save()
     transaction.on_commit(lambda: run_project_import.enqueue(job.pk))

@@ -79,14 +79,21 @@ def _run(job: ImportJob, services) -> dict:
                 content = handle.read()
             result = services.import_projects(
                 content,
-                batch=job.batch,
+                batch=job.batch or job.batch_code,
                 actor=job.created_by,
                 file_label=job.file_name,
                 progress=_progress(job_id),
+                ceremony_date=job.ceremony_date,
+                move=job.move_projects,
             )
         except ImportFailed as exc:
             errors = [
-                {"row": e.row, "column": e.column, "value": _cell(e.value), "message": e.message}
+                {
+                    "row": e.row or "",  # 0: the file as a whole
+                    "column": e.column,
+                    "value": _cell(e.value),
+                    "message": e.message,
+                }
                 for e in exc.errors
             ]
             ImportJob.objects.filter(pk=job_id).update(
@@ -107,6 +114,7 @@ def _run(job: ImportJob, services) -> dict:
             )
             raise
     ImportJob.objects.filter(pk=job_id).update(
+        batch=result.batch,
         state=ImportJob.State.DONE,
         done=result.created + result.updated + result.unchanged,
         total=result.created + result.updated + result.unchanged,

@@ -17,6 +17,8 @@ urlpatterns = [
     path("import/", views.import_start, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("batches/", views.batch_list, name="batch_list"),
+    path("batches/<int:pk>/", views.batch_edit, name="batch_edit"),
     path("industries/", views.industry_list, name="industry_list"),
     path("industries/<int:pk>/", views.industry_edit, name="industry_edit"),
 ]

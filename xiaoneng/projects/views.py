@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.xlsx import ImportFailed, write_xlsx, xlsx_response
 from xiaoneng.projects import alerts as warn
-from xiaoneng.projects import charts, kpis, ledger, services
+from xiaoneng.projects import charts, conf, kpis, ledger, services
 from xiaoneng.projects.forms import (
     RANK_CHOICES,
+    BatchForm,
     IndustryForm,
     ListFilterForm,
     MonthlyReportForm,
@@ -25,7 +26,7 @@ from xiaoneng.projects.forms import (
     ScopeForm,
     UploadForm,
 )
-from xiaoneng.projects.links import problem_item_url
+from xiaoneng.projects.links import can_raise_problem, problem_item_url
 from xiaoneng.projects.models import Batch, ImportJob, Industry, Project
 from xiaoneng.units.models import Level
 
@@ -59,7 +60,7 @@ def _scope(request, form_class=ScopeForm):
     return form, data, qs, batch_label, scope, prefecture, county
 
 
-def _dashboard_context(request) -> dict:
+def _dashboard_context(request, *, screen: bool = False) -> dict:
     form, data, qs, batch_label, scope, prefecture, county = _scope(request)
     today = timezone.localdate()
     by_county = prefecture is not None and county is None
@@ -86,7 +87,7 @@ def _dashboard_context(request) -> dict:
         "trend": trend,
         "warnings": warn.counts(qs, today),
         "charts": charts.dashboard_charts(
-            summary, ranked, rank, dict(RANK_CHOICES)[rank], trend, by_county
+            summary, ranked, rank, dict(RANK_CHOICES)[rank], trend, by_county, screen=screen
         ),
         "query": request.GET.urlencode(),
         "drill_query": _drill_query(data),
@@ -114,8 +115,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def screen(request: HttpRequest) -> HttpResponse:
     """大屏: 1920×1080, dark, large type; the body refreshes itself by htmx polling."""
     _staff(request)
-    context = _dashboard_context(request)
+    context = _dashboard_context(request, screen=True)
     context["now"] = timezone.localtime()
+    context["refresh_seconds"] = max(1, conf.get("SCREEN_REFRESH_SECONDS"))
     if request.htmx:
         return render(request, "projects/_screen_body.html", context)
     return render(request, "projects/screen.html", context)
@@ -229,7 +231,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warning_texts": warnings_text,
             "problem_url": problem_item_url(
                 project, warnings=warnings_text, difficulties=difficulties
-            ),
+            )
+            if can_raise_problem(request.user, project)
+            else None,
             "can_report": services.can_report(request.user),
             "can_edit": services.can_manage(request.user),
             "history": history_for(project)[:50],
@@ -282,7 +286,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _error_rows(exc: ImportFailed) -> list[dict]:
     return [
         {
-            "row": e.row,
+            "row": e.row or "",  # 0: the file as a whole
             "column": e.column,
             "value": "" if e.value is None else e.value,
             "message": e.message,
@@ -331,28 +335,32 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_start(request: HttpRequest) -> HttpResponse:
+    """The upload form. Posted by htmx, it answers with a fragment for #import-result: the
+    job's progress, or the form's errors; never a whole page inside the page."""
     _staff(request)
     if not services.can_manage(request.user):
         raise PermissionDenied
     form = ProjectUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        batch = Batch.objects.filter(code=data["batch"].strip()).first()
         try:
-            if batch is None:
-                batch = services.save_batch(
-                    actor=request.user,
-                    code=data["batch"].strip(),
-                    ceremony_date=data["ceremony_date"],
-                )
-        except (PermissionDenied, ValidationError) as exc:
-            form.add_error("batch", " ".join(getattr(exc, "messages", [str(exc)])))
-    if request.method == "POST" and form.is_valid():
-        job = services.start_import(actor=request.user, upload=data["file"], batch=batch)
-        job.refresh_from_db()
-        if request.htmx:
-            return render(request, "projects/_import_job.html", {"job": job})
-        return redirect("projects:import_job", job.pk)
+            job = services.start_import(
+                actor=request.user,
+                upload=data["file"],
+                batch=data["batch"].strip(),
+                ceremony_date=data["ceremony_date"],
+                move=data["move"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            job.refresh_from_db()
+            if request.htmx:
+                return render(request, "projects/_import_job.html", {"job": job})
+            return redirect("projects:import_job", job.pk)
+    if request.method == "POST" and request.htmx:
+        return render(request, "projects/_import_form_errors.html", {"form": form})
     recent = ImportJob.objects.visible_to(request.user)[:5]
     return render(
         request,
@@ -369,6 +377,40 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=405)
     template = "projects/_import_job.html" if request.htmx else "projects/import_job.html"
     return render(request, template, {"job": job})
+
+
+@login_required
+def batch_list(request: HttpRequest) -> HttpResponse:
+    """开工批次: every staff member reads them; the province's 效能办 edits them."""
+    _staff(request)
+    batches = Batch.objects.visible_to(request.user).annotate(
+        n_projects=Count("projects", filter=Q(projects__deleted_at__isnull=True))
+    )
+    return render(
+        request,
+        "projects/batch_list.html",
+        {"batches": batches, "can_edit": services.is_province_supervisor(request.user)},
+    )
+
+
+@login_required
+def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    if not services.is_province_supervisor(request.user):
+        raise PermissionDenied
+    batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
+    form = BatchForm(
+        request.POST or None, initial={"name": batch.name, "ceremony_date": batch.ceremony_date}
+    )
+    posted = request.method == "POST" and form.is_valid()
+    if posted and _saved(form, services.update_batch, batch, actor=request.user):
+        messages.success(request, _("已保存批次 %s。") % batch.code)
+        return redirect("projects:batch_list")
+    return render(
+        request,
+        "projects/batch_form.html",
+        {"form": form, "batch": batch, "history": history_for(batch)[:50]},
+    )
 
 
 @login_required

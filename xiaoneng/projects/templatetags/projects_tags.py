@@ -1,3 +1,4 @@
+import json
 from decimal import Decimal
 
 from django import template
@@ -5,6 +6,12 @@ from django import template
 from xiaoneng.projects.charts import table_rows
 
 register = template.Library()
+
+
+@register.filter
+def spec_json(spec: dict) -> str:
+    """A chart's spec as JSON for its data-spec attribute (the template escapes it)."""
+    return json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
 
 
 @register.filter

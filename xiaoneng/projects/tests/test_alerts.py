@@ -86,3 +86,21 @@ def test_the_problem_link_is_hidden_until_the_supervision_page_exists(
 ):
     settings.ROOT_URLCONF = WithoutSupervision
     assert links.problem_item_url(make_project("L3", county=county_a)) is None
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [("supervisor", True), ("leader", True), ("viewer", False), ("reporter", False),
+     ("handler", False), ("unit_admin", False)],
+)  # fmt: skip
+def test_the_problem_button_shows_only_to_those_who_may_assign(
+    make_project, county_a, client_for, role, shown
+):
+    from xiaoneng.conftest import make_user
+
+    project = make_project("L4", county=county_a)
+    user = make_user(f"xs_{role}", county_a, role)
+    page = client_for(user).get(f"/projects/{project.pk}/").content.decode()
+    assert ("转为问题交办" in page) is shown
+    if shown:  # and the button leads to a page that lets them in
+        assert client_for(user).get(links.problem_item_url(project)).status_code == 200

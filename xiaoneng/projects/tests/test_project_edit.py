@@ -104,7 +104,15 @@ def test_the_detail_page_links_to_the_edit_page_for_managers_only(
         ({"actual_start": "下个月"}, "actual_start", "无法识别的日期"),
         ({"total_investment": "-5"}, "total_investment", "不能为负数"),
         ({"total_investment": "一千"}, "total_investment", "应为数字"),
-        ({"annual_plan": "1.234"}, None, None),  # two decimals kept (rounded), accepted
+        ({"annual_plan": "1.23"}, None, None),  # two decimals: accepted
+        ({"annual_plan": "1.234"}, "annual_plan", "最多两位小数"),  # refused, never rounded
+        ({"in_stats": "on", "status": "in_stats"}, "in_stats", "应填“实际开工时间”"),
+        ({"actual_start": "2099-06-10", "status": "started"}, "actual_start", "不能晚于今天"),
+        (
+            {"actual_start": "2022-06-10", "in_stats": "on", "in_stats_on": "2022-06-09",
+             "status": "in_stats"},
+            "in_stats_on", "入库时间早于实际开工时间",
+        ),
         ({"actual_start": "2022-06-10"}, "status", "状态与开工、入库情况不符（应为“已开工”）"),
         ({"status": "completed"}, "status", "已竣工或已投产的项目应填实际开工时间"),
         ({"name": ""}, "name", "必填"),

@@ -135,3 +135,39 @@ def test_the_sheet_imports_many_months_all_or_nothing(project, make_project, cou
         services.import_reports(xlsx(REPORT_TEMPLATE_HEADERS, bad), actor=reporter, today=TODAY)
     assert [e.row for e in info.value.errors] == [3]
     assert not MonthlyReport.objects.filter(month=8).exists()
+
+
+def test_the_sheet_reports_every_error_in_one_pass(project, make_project, county_a, reporter):
+    """A bad code on the first row used to stop the year-to-date checks of the others."""
+    services.save_report(project, actor=reporter, year=2022, month=6, completed_ytd=D("100"),
+                         today=TODAY)  # fmt: skip
+    other = make_project("R2", county=county_a, actual_start=dt.date(2022, 6, 1))
+    rows = [
+        ["NOPE", 2022, 7, 1, None, "", ""],  # row 2: unknown code
+        ["R1", 2022, 7, None, 80, "", ""],  # row 3: below June's 100
+        ["R2", 2022, 6, None, 300, "", ""],  # row 4: fine
+        ["R2", 2022, 7, None, 200, "", ""],  # row 5: below the sheet's own June (300)
+        ["R2", 2022, 8, None, 2000, "", ""],  # row 6: above the total
+        ["R1", 2022, "八", 5, None, "", ""],  # row 7: not a month
+        ["R1", 2022, 10, 5, None, "", ""],  # row 8: a future month
+    ]
+    with pytest.raises(ImportFailed) as info:
+        services.import_reports(xlsx(REPORT_TEMPLATE_HEADERS, rows), actor=reporter, today=TODAY)
+    errors = info.value.errors
+    assert [(e.row, e.column) for e in errors] == [
+        (2, "项目编号"),
+        (3, "本年累计完成投资(万元)"),
+        (5, "本年累计完成投资(万元)"),
+        (6, "本年累计完成投资(万元)"),
+        (7, "月份"),
+        (8, "月份"),
+    ]
+    assert "6 月的累计 100" in errors[1].message and "6 月的累计 300" in errors[2].message
+    assert errors[4].value == "八"
+    assert MonthlyReport.objects.count() == 1 and other.reports.count() == 0
+
+
+def test_a_sheet_with_headers_only_says_so(reporter):
+    with pytest.raises(ImportFailed) as info:
+        services.import_reports(xlsx(REPORT_TEMPLATE_HEADERS, []), actor=reporter, today=TODAY)
+    assert "没有数据行" in info.value.errors[0].message

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from xiaoneng.conftest import make_unit, make_user
-from xiaoneng.projects import kpis
+from xiaoneng.projects import kpis, services
 from xiaoneng.projects.models import Batch, Project
 from xiaoneng.units.models import Level
 
@@ -195,3 +195,89 @@ def test_the_summary_takes_five_queries_whatever_the_size(ledger, django_assert_
     with django_assert_num_queries(5):
         kpis.summary(qs)
     assert Project.objects.count() == 5
+
+
+# --- Completed investment counts this year's figure only ----------------------------------
+
+
+@pytest.fixture
+def year_boundary(make_project, county_a, province_supervisor):
+    """Two projects with an annual plan of 1000 each; P1 has reports for November and
+    December 2025 (year to date 900), P2 nothing yet."""
+    p1 = make_project("Y1", county=county_a, annual_plan=D("1000"), actual_start=START)
+    make_project("Y2", county=county_a, annual_plan=D("1000"), actual_start=START)
+    for month, ytd in ((11, "800"), (12, "900")):
+        services.save_report(p1, actor=province_supervisor, year=2025, month=month,
+                             completed_ytd=D(ytd), today=dt.date(2026, 1, 5))  # fmt: skip
+    return p1
+
+
+def test_last_years_completed_investment_does_not_count_in_january(year_boundary):
+    qs = Project.objects.all()
+    december = kpis.summary(qs, year=2025)
+    assert december["completed_ytd"] == D("900.00") and december["completion_rate"] == D("45.0")
+    january = kpis.summary(qs, year=2026)  # December's 900 is not this year's
+    assert january["completed_ytd"] == D("0.00") and january["completion_rate"] == D("0.0")
+    assert january["by_prefecture"][0]["completed_ytd"] == D("0.00")
+    assert january["by_industry"][0]["completion_rate"] == D("0.0")
+
+
+def test_the_new_years_first_report_counts_alone(year_boundary, province_supervisor):
+    services.save_report(year_boundary, actor=province_supervisor, year=2026, month=1,
+                         completed_this_month=D("50"), today=dt.date(2026, 2, 5))  # fmt: skip
+    data = kpis.summary(Project.objects.all(), year=2026)
+    assert data["completed_ytd"] == D("50.00")  # not 900 + 50
+    assert data["completion_rate"] == D("2.5")  # 50 / 2000
+
+
+def test_the_summary_year_is_todays_by_default(year_boundary, monkeypatch):
+    monkeypatch.setattr(kpis.timezone, "localdate", lambda: dt.date(2026, 1, 15))
+    assert kpis.summary(Project.objects.all())["completed_ytd"] == D("0.00")
+    monkeypatch.setattr(kpis.timezone, "localdate", lambda: dt.date(2025, 12, 31))
+    assert kpis.summary(Project.objects.all())["completed_ytd"] == D("900.00")
+
+
+# --- Scope filters by the names people write ----------------------------------------------
+
+
+@pytest.fixture
+def autonomous(province, prefecture, make_project):
+    """西双版纳傣族自治州 with 景洪市, 石林彝族自治县 in 昆明市: a project in each."""
+    banna = make_unit("532800", "西双版纳傣族自治州", Level.PREFECTURE, province)
+    jinghong = make_unit("532801", "景洪市", Level.COUNTY, banna)
+    shilin = make_unit("530126", "石林彝族自治县", Level.COUNTY, prefecture)
+    make_project("N1", unit=banna, county=jinghong, industry="文化旅游")
+    make_project("N2", county=shilin)
+    return banna, shilin
+
+
+@pytest.mark.parametrize("name", ["西双版纳州", "版纳", "西双版纳", "西双版纳傣族自治州", "532800"])
+def test_the_summary_finds_a_prefecture_by_its_common_names(autonomous, name):
+    data = _summary(prefecture=name)
+    assert (data["scope"], data["projects"]) == ("西双版纳傣族自治州", 1)
+
+
+@pytest.mark.parametrize("name", ["石林县", "石林", "石林彝族自治县"])
+def test_the_summary_finds_a_county_by_its_common_names(autonomous, name):
+    assert _summary(county=name)["projects"] == 1
+    assert _summary(prefecture="昆明", county=name)["projects"] == 1
+
+
+def test_an_ambiguous_short_name_is_refused_naming_both(autonomous, prefecture, capsys):
+    from django.core.management.base import CommandError
+
+    make_unit("530199", "石林区", Level.COUNTY, prefecture)  # (made up: two 石林)
+    with pytest.raises(kpis.ScopeError) as info:
+        _summary(county="石林")
+    assert "石林彝族自治县" in str(info.value) and "石林区" in str(info.value)
+    with pytest.raises(CommandError, match="石林区"):
+        call_command("projects", "summary", "--county", "石林")
+    assert _summary(county="石林县")["projects"] == 1  # the other forms still work
+
+
+def test_the_command_takes_common_names_and_industry_aliases(autonomous, capsys):
+    call_command("projects", "summary", "--prefecture", "版纳", "--industry", "旅游业", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["projects"] == 1 and data["scope"] == "西双版纳傣族自治州·文化旅游"
+    call_command("projects", "summary", "--county", "石林县", "--json")
+    assert json.loads(capsys.readouterr().out)["projects"] == 1

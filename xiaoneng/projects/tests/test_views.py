@@ -252,3 +252,18 @@ def test_the_industry_pages_add_edit_and_refuse_a_duplicate_name(client_for, pro
     assert r.status_code == 302
     new.refresh_from_db()
     assert new.aliases == "无人机"
+
+
+def test_the_breadcrumbs_keep_the_batch_and_industry(projects, client_for, province_supervisor,
+                                                      prefecture, county_a):  # fmt: skip
+    from xiaoneng.projects.models import Industry
+
+    traffic = Industry.objects.get(name="交通").pk
+    page = (
+        client_for(province_supervisor)
+        .get(f"/projects/?batch=2022Q2&industry={traffic}&county={county_a.pk}")
+        .content.decode()
+    )
+    crumbs = page.split('class="muted breadcrumbs">', 1)[1].split("</nav>", 1)[0]
+    assert f'href="/projects/?batch=2022Q2&amp;industry={traffic}&amp;"' in crumbs
+    assert f'href="?batch=2022Q2&amp;industry={traffic}&amp;prefecture={prefecture.pk}"' in crumbs

@@ -41,6 +41,7 @@ def samples(ctx) -> dict:
         "projects:report_create": {"pk": project.pk},
         "projects:import_job": {"pk": job.pk},
         "projects:industry_edit": {"pk": industry.pk},
+        "projects:batch_edit": {"pk": batch.pk},
         "api-project-detail": {"pk": project.pk},
         "api-project-reports": {"pk": project.pk},
     }
