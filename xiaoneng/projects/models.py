@@ -144,6 +144,9 @@ class Project(BaseModel):
         # Every index is paid for on each imported row: county has its foreign-key index.
         indexes = [models.Index(fields=["batch", "prefecture"])]
 
+    # The change log leaves out the reports' bookkeeping (core.models.ChangeLog.display_changes).
+    history_hidden = ("last_report_month",)
+
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 

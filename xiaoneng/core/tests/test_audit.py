@@ -198,3 +198,25 @@ def test_a_page_of_history_names_its_related_rows_in_one_query(
         rows = readable_history(entries)
     moves = [changes for entry, changes in rows if entry.action == "update"]
     assert len(moves) == 3 and all(("上级单位", "西山区", "五华区") in m for m in moves)
+
+
+@pytest.mark.django_db
+def test_a_projects_history_names_its_batch_and_hides_report_bookkeeping():
+    from decimal import Decimal
+
+    from xiaoneng.projects.models import Batch, Industry, Project
+    from xiaoneng.units.models import Unit
+
+    prefecture = Unit.objects.create(code="530100", name="昆明市", level=Level.PREFECTURE)
+    batch = Batch.objects.create(code="2022Q2")
+    project = Project.objects.create(
+        code="P1", name="测试项目", batch=batch, prefecture=prefecture,
+        industry=Industry.objects.get_or_create(name="交通")[0], total_investment=Decimal("100"),
+    )  # fmt: skip
+    project.last_report_month = 24320
+    project.in_stats = True
+    project.save()
+    update = next(e for e in history_for(project) if e.action == "update")
+    assert update.display_changes() == [("是否入库", "否", "是")]
+    created = next(e for e in history_for(project) if e.action == "create").display_changes()
+    assert ("开工批次", None, str(batch)) in created
