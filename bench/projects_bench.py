@@ -522,9 +522,9 @@ def bench_import(args, out):
             print(
                 f"  import-export / ours:             {scaled / import_s:8.1f} × (target ≥ 10; ours {ours_per_row * 1e6:.0f} µs/row)"
             )
-        with conn.cursor() as c:
-            c.execute("DELETE FROM projects_project WHERE batch_id = %s", [batch.pk])
+    # The summary that follows loads its own projects: leave none of the import's behind.
     with connection.cursor() as c:
+        c.execute("DELETE FROM projects_project WHERE batch_id = %s", [batch.pk])
         c.execute("DELETE FROM core_changelog")
 
 
