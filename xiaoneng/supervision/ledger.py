@@ -210,19 +210,15 @@ class _People:
             self.by_name[(user.unit_id, user.name)].append(user)
 
     def find(self, unit: Unit, key: str):
-        user = self.by_username.get((unit.pk, key))
-        if user is not None:
-            return user
-        named = self.by_name.get((unit.pk, key), [])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise ValueError(
-                _("%(unit)s有多名“%(name)s”，请填写用户名。") % {"unit": unit.name, "name": key}
+        try:
+            return services.choose_member(
+                unit,
+                key,
+                self.by_username.get((unit.pk, key)),
+                self.by_name.get((unit.pk, key), []),
             )
-        raise ValueError(
-            _("%(unit)s没有用户名或姓名为“%(name)s”的人员。") % {"unit": unit.name, "name": key}
-        )
+        except ValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
 
 
 def template_bytes() -> bytes:

@@ -82,10 +82,19 @@ def member_named(unit: Unit, text: str):
     if not text:
         return None
     members = User.objects.filter(unit=unit, is_active=True)
-    found = list(members.filter(username=text)) or list(members.filter(name=text)[:2])
-    if len(found) == 1:
-        return found[0]
-    if found:
+    return choose_member(
+        unit, text, members.filter(username=text).first(), list(members.filter(name=text)[:2])
+    )
+
+
+def choose_member(unit: Unit, text: str, by_username, by_name: list):
+    """The rule of member_named, given the member with that user name (or None) and the
+    members with that name: a user name wins, a name must be the only one in the unit."""
+    if by_username is not None:
+        return by_username
+    if len(by_name) == 1:
+        return by_name[0]
+    if by_name:
         raise ValidationError(
             _("%(unit)s有多名“%(name)s”，请填写用户名。") % {"unit": unit.name, "name": text}
         )
