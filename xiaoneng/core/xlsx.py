@@ -19,15 +19,15 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class CellError:
-    sheet: str
-    row: int  # as Excel shows it (the header is row 1)
+    sheet: str  # the file's name when row is 0
+    row: int  # as Excel shows it (the header is row 1); 0: the whole file
     column: str  # the header text
     message: str
     value: Any = None
 
     def __str__(self) -> str:
-        if not self.row:  # the whole file (it cannot be read), or a sheet as a whole
-            return _("“%(sheet)s”：%(reason)s") % {"sheet": self.sheet, "reason": self.message}
+        if not self.row:  # the whole file (it cannot be read): `sheet` is the file's name
+            return _("文件“%(file)s”：%(reason)s") % {"file": self.sheet, "reason": self.message}
         where = _("工作表“%(sheet)s”第 %(row)s 行") % {"sheet": self.sheet, "row": self.row}
         if self.column:
             where += _("“%(column)s”列") % {"column": self.column}

@@ -156,29 +156,11 @@ def add_months(date: dt.date, months: int) -> dt.date:
 
 
 def read_ledger(source, columns, *, required, file_label: str = ""):
-    """`read_sheet`, with file-level errors told in plain Chinese: no row 0, no text of the
-    spreadsheet library, and a sheet without data rows refused."""
-    try:
-        sheet = read_sheet(source, columns, required=required, file_label=file_label)
-    except ImportFailed as exc:
-        raise ImportFailed([_plain(e, file_label) for e in exc.errors], exc.warnings) from exc
+    """`read_sheet`, and a sheet without data rows refused."""
+    sheet = read_sheet(source, columns, required=required, file_label=file_label)
     if not sheet.rows:
         raise ImportFailed(
             [CellError(sheet.name, 2, "", _("没有数据行：第 1 行是表头，数据从第 2 行开始"))],
             sheet.warnings,
         )
     return sheet
-
-
-def _plain(error: CellError, file_label: str) -> CellError:
-    if error.row:
-        return error
-    reason = error.message.split("：", 1)[0] if "：" in error.message else error.message
-    return FileError(file_label or error.sheet, 0, "", reason)
-
-
-class FileError(CellError):
-    """An error of the whole file (it cannot be read): no row, no column."""
-
-    def __str__(self) -> str:
-        return _("文件“%(file)s”：%(reason)s") % {"file": self.sheet, "reason": self.message}

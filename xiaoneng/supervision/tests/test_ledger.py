@@ -258,4 +258,6 @@ def test_a_file_that_is_not_a_spreadsheet_is_named_without_a_row_or_library_text
         ledger.import_items(
             b"%PDF-1.7 not a sheet", actor=province_supervisor, file_label="通知.xlsx"
         )
-    assert [str(e) for e in exc.value.errors] == ["“通知.xlsx”：无法读取该文件，请上传 .xlsx 文件"]
+    assert [str(e) for e in exc.value.errors] == [
+        "文件“通知.xlsx”：无法读取该文件，请上传 .xlsx 文件"
+    ]
