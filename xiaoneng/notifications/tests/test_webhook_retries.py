@@ -1,9 +1,7 @@
 """Robot messages that fail are retried with backoff, against a real HTTP server on 127.0.0.1."""
 
+import contextlib
 import datetime as dt
-import http.server
-import json
-import threading
 
 import pytest
 from django.core.management import call_command
@@ -12,52 +10,32 @@ from django.utils import timezone
 from xiaoneng.conftest import make_user
 from xiaoneng.notifications import services
 from xiaoneng.notifications.models import Webhook, WebhookDelivery
+from xiaoneng.notifications.tests.robots import DOWN, OK, serve
 
 pytestmark = pytest.mark.django_db
 
 
-class Scripted(http.server.BaseHTTPRequestHandler):
-    """Answers each POST with the next scripted answer; the last one repeats."""
-
-    script: list = []
-    received: list = []
-
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Scripted.received.append(json.loads(body)["text"]["content"])
-        step = Scripted.script[min(len(Scripted.received), len(Scripted.script)) - 1]
-        status, answer = step
-        data = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-DOWN = (500, {"error": "upstream down"})
 REFUSED = (200, {"errcode": 310000, "errmsg": "sign not match"})
-OK = (200, {"errcode": 0, "errmsg": "ok"})
+_server = {"messages": []}  # what the current robot server received: (path, JSON body)
+
+
+def received() -> list[str]:
+    """The texts the robot server received, in order."""
+    return [body["text"]["content"] for _path, body in _server["messages"]]
 
 
 @pytest.fixture
 def robot(county_a):
-    Scripted.received = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), Scripted)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    """robot(*answers) → a WeCom robot whose server (robots.serve, a real local HTTP server)
+    answers each message with the next answer; the last one repeats."""
+    with contextlib.ExitStack() as stack:
 
-    def _hook(*script):
-        Scripted.script = list(script)
-        url = f"http://127.0.0.1:{server.server_port}/cgi-bin/webhook/send?key=k"
-        return Webhook.objects.create(unit=county_a, name="西山企微群", kind="wecom", url=url)
+        def _hook(*script):
+            base, _server["messages"] = stack.enter_context(serve(*script))
+            url = f"{base}/cgi-bin/webhook/send?key=k"
+            return Webhook.objects.create(unit=county_a, name="西山企微群", kind="wecom", url=url)
 
-    yield _hook
-    server.shutdown()
-    server.server_close()
+        yield _hook
 
 
 def send(county_a, handler_a):
@@ -84,7 +62,7 @@ class TestImmediateBackend:
         assert d.next_attempt_at == t0 + dt.timedelta(minutes=1)
         # Not due yet: nothing is sent.
         assert services.retry_due_deliveries(now=t0 + dt.timedelta(seconds=59)) == {}
-        assert len(Scripted.received) == 1
+        assert len(received()) == 1
         # errcode ≠ 0 counts as a failure.
         t1 = t0 + dt.timedelta(minutes=1)
         assert services.retry_due_deliveries(now=t1) == {"retry": 1}
@@ -98,7 +76,7 @@ class TestImmediateBackend:
         d.refresh_from_db()
         assert (d.status, d.attempts, d.sent_at, d.next_attempt_at) == ("sent", 3, t2, None)
         assert Webhook.objects.get(pk=hook.pk).last_status == "ok"
-        assert len(Scripted.received) == 3 and "催办：供水整改" in Scripted.received[-1]
+        assert len(received()) == 3 and "催办：供水整改" in received()[-1]
         assert services.retry_due_deliveries(now=t2 + dt.timedelta(hours=1)) == {}
 
     def test_it_gives_up_after_the_last_attempt(self, robot, county_a, handler_a):
@@ -110,9 +88,9 @@ class TestImmediateBackend:
             services.retry_due_deliveries(now=now)
         d.refresh_from_db()
         assert (d.status, d.attempts, d.next_attempt_at) == ("failed", 4, None)
-        assert len(Scripted.received) == 4
+        assert len(received()) == 4
         assert services.retry_due_deliveries(now=now + dt.timedelta(days=1)) == {}
-        assert len(Scripted.received) == 4
+        assert len(received()) == 4
 
     def test_the_command_retries_what_is_due(self, robot, county_a, handler_a, capsys):
         robot(DOWN, OK)
@@ -130,7 +108,7 @@ class TestImmediateBackend:
         assert services.retry_due_deliveries(now=d.next_attempt_at) == {"failed": 1}
         d.refresh_from_db()
         assert d.status == "failed" and "停用" in d.last_error
-        assert len(Scripted.received) == 1
+        assert len(received()) == 1
 
     def test_admins_see_failed_deliveries_of_their_units_only(
         self, robot, client_for, county_a, county_b, admin_a, handler_a
@@ -176,7 +154,7 @@ class TestDatabaseQueue:
         assert waiting.run_after == d.next_attempt_at
         assert d.next_attempt_at - d.last_attempt_at == dt.timedelta(minutes=1)
         self.work()  # not due yet: the worker leaves it alone
-        assert len(Scripted.received) == 1
+        assert len(received()) == 1
         for expected in (2, 3):
             past = timezone.now() - dt.timedelta(seconds=1)
             DBTaskResult.objects.filter(status="READY").update(run_after=past)
@@ -184,7 +162,7 @@ class TestDatabaseQueue:
             self.work()
             d.refresh_from_db()
             assert d.attempts == expected
-        assert d.status == "sent" and len(Scripted.received) == 3
+        assert d.status == "sent" and len(received()) == 3
         assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
@@ -224,11 +202,11 @@ class TestResend:
             r = c.post(url)
         assert r.status_code == 302
         d.refresh_from_db()
-        assert d.status == "sent" and d.attempts == 1 and len(Scripted.received) == 5
+        assert d.status == "sent" and d.attempts == 1 and len(received()) == 5
         assert ChangeLog.objects.filter(action="resend", object_id=d.pk).count() == 1
         r = c.post(url, follow=True)  # no longer failed: refused, nothing sent
         assert "只有发送失败的消息可以重新发送" in r.content.decode()
-        assert len(Scripted.received) == 5
+        assert len(received()) == 5
 
     def test_outsiders_and_handlers_cannot_resend(
         self, robot, county_a, county_b, handler_a, client_for
@@ -241,4 +219,4 @@ class TestResend:
         assert client_for(admin_b).post(url).status_code == 404
         assert client_for(handler_a).post(url).status_code == 403
         d.refresh_from_db()
-        assert d.status == "failed" and len(Scripted.received) == 4
+        assert d.status == "failed" and len(received()) == 4

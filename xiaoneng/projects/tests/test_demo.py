@@ -39,8 +39,9 @@ def test_most_projects_are_green_some_yellow_a_few_red(db, today):
     # Ranges, not exact counts: the spread must hold whatever day the demo is loaded on (four
     # dates above). The demo dated 2022 that this replaced showed most projects red, and a
     # demo with no red at all would hide the warnings: each bound below fails on one of those.
-    # Measured on the four dates (580 projects): red 17–42 (3–7 %), yellow 38–79 (7–14 %), so
-    # "a few red" is at least one and at most 12 %, with room for the seeded spread to move.
+    # Measured on the four dates (580 projects; again in session 4): red 17–42 (3–7 %), yellow
+    # 38–79 (7–14 %), so "a few red" is at least one and at most 12 %, with room for the
+    # seeded spread to move.
     counts = alerts.counts(projects, today)
     green = total - counts["red"] - counts["yellow"]
     assert green >= 0.7 * total, counts
