@@ -193,6 +193,30 @@ UPLOAD_MAX_MB = env_int("XIAONENG_UPLOAD_MAX_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Spreadsheets (and documents) are read through one guarded reader (core.guarded): the
+# archive is checked before any parser touches it, and the parse runs in a child process
+# with a memory and a time limit, so a hostile file ends as an error, never a dead server.
+IMPORT_MAX_MB = env_int("XIAONENG_IMPORT_MAX_MB", 20)
+IMPORT_MAX_ROWS = env_int("XIAONENG_IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_COLUMNS = env_int("XIAONENG_IMPORT_MAX_COLUMNS", 200)
+IMPORT_MAX_UNPACKED_MB = env_int("XIAONENG_IMPORT_MAX_UNPACKED_MB", 600)
+IMPORT_MAX_RATIO = env_int("XIAONENG_IMPORT_MAX_RATIO", 100)
+IMPORT_PARSE_MEMORY_MB = env_int("XIAONENG_IMPORT_PARSE_MEMORY_MB", 3072)
+IMPORT_PARSE_SECONDS = env_int("XIAONENG_IMPORT_PARSE_SECONDS", 300)
+# An import job whose worker stopped reporting for this long is marked failed.
+IMPORT_STALE_MINUTES = env_int("XIAONENG_IMPORT_STALE_MINUTES", 5)
+
+# Dates typed anywhere must fall in [this year, today + N years]; longer texts are refused.
+DATE_MIN_YEAR = env_int("XIAONENG_DATE_MIN_YEAR", 2000)
+DATE_MAX_YEARS_AHEAD = env_int("XIAONENG_DATE_MAX_YEARS_AHEAD", 10)
+TEXT_MAX_CHARS = env_int("XIAONENG_TEXT_MAX_CHARS", 5000)
+
+# API tokens end after this many hours, like a session.
+TOKEN_HOURS = env_int("XIAONENG_TOKEN_HOURS", 12)
+
+# Robots post only to https on the DingTalk and WeCom robot hosts, or to these hosts.
+WEBHOOK_ALLOWED_HOSTS = env_list("XIAONENG_WEBHOOK_ALLOWED_HOSTS", [])
+
 # Email: console output in the demo; SMTP when XIAONENG_EMAIL_HOST is set.
 EMAIL_HOST = env_str("XIAONENG_EMAIL_HOST")
 EMAIL_PORT = env_int("XIAONENG_EMAIL_PORT", 25)
