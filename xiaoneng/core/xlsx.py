@@ -11,10 +11,12 @@ import io
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
+
+from xiaoneng.core import guarded
 
 
 @dataclass(frozen=True)
@@ -55,16 +57,6 @@ class Sheet:
     warnings: list[str] = field(default_factory=list)
 
 
-def _open(source: str | Path | IO[bytes] | bytes):
-    from python_calamine import CalamineWorkbook
-
-    if isinstance(source, bytes):
-        return CalamineWorkbook.from_filelike(io.BytesIO(source))
-    if isinstance(source, str | Path):
-        return CalamineWorkbook.from_path(str(source))
-    return CalamineWorkbook.from_filelike(source)
-
-
 def _clean_header(text: Any) -> str:
     return (
         str(text or "")
@@ -83,26 +75,30 @@ def read_sheet(
     required: Iterable[str] = (),
     sheet: str | int = 0,
     file_label: str = "",
+    heartbeat=None,
 ) -> Sheet:
-    """Read one sheet whose first row is headers.
+    """Read one sheet whose first row is headers, through the guarded reader
+    (`core.guarded`: size, archive and extent checks, then a limited child process).
 
     `columns` maps a field name to the header texts it may appear under.
     Unknown columns are ignored with a warning; a missing required column is an error.
     Blank rows are skipped. Each row comes back as (excel_row_number, {field: value}).
     """
+    label = file_label or "?"
     try:
-        book = _open(source)
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        # Its text is English and technical: logged, not shown.
+        book = guarded.parse_sheet(source, sheet=sheet, heartbeat=heartbeat)
+    except guarded.UnsafeFile as exc:
+        logging.getLogger(__name__).warning("refused spreadsheet %r: %s", file_label, exc)
+        raise ImportFailed([CellError(label, 0, "", str(exc))]) from exc
+    except guarded.Unreadable as exc:
+        # The library's text is English and technical: logged, not shown.
         logging.getLogger(__name__).info("unreadable spreadsheet %r: %s", file_label, exc)
         raise ImportFailed(
-            [CellError(file_label or "?", 0, "", _("无法读取该文件，请上传 .xlsx 文件"))]
+            [CellError(label, 0, "", _("无法读取该文件，请上传 .xlsx 文件"))]
         ) from exc
-    names = book.sheet_names
-    if not names:
-        raise ImportFailed([CellError(file_label or "?", 0, "", _("文件中没有工作表"))])
-    sheet_name = names[sheet] if isinstance(sheet, int) else sheet
-    data = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+    if not book.sheet_names:
+        raise ImportFailed([CellError(label, 0, "", _("文件中没有工作表"))])
+    sheet_name, data = book.sheet, book.rows
     if not data:
         raise ImportFailed([CellError(sheet_name, 1, "", _("工作表是空的，第 1 行应为表头"))])
 
@@ -158,6 +154,46 @@ def iter_chunks(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
+# A text starting with one of these is a formula (or a DDE command) to Excel and WPS when
+# typed; such cells carry the "quote prefix" style (the leading ' of Excel), shown as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def new_workbook(buffer, **options):
+    """An xlsxwriter workbook that writes every text as a string: no formula, URL or number
+    conversion of strings, whatever a cell holds. Every export goes through it."""
+    import xlsxwriter
+
+    options.update(strings_to_formulas=False, strings_to_urls=False, strings_to_numbers=False)
+    options.setdefault("in_memory", True)
+    options.setdefault("default_date_format", "yyyy-mm-dd")
+    book = xlsxwriter.Workbook(buffer, options)
+    book.xn_text = book.add_format({"quote_prefix": True})
+    return book
+
+
+def write_cell(ws, row: int, col: int, value, book, cell_format=None) -> None:
+    """One cell of an export: text as a string (quote-prefixed when it starts like a
+    formula), numbers as numbers (Decimal as float), dates without a time zone."""
+    if value is None:
+        return
+    if isinstance(value, str):
+        if value.startswith(FORMULA_STARTS):
+            ws.write_string(row, col, value, cell_format or book.xn_text)
+        else:
+            ws.write_string(row, col, value, cell_format)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, cell_format)
+    elif isinstance(value, int | float | Decimal):
+        ws.write_number(row, col, float(value), cell_format)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value.replace(tzinfo=None), cell_format)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, value, cell_format)
+    else:
+        write_cell(ws, row, col, str(value), book, cell_format)
+
+
 def write_xlsx(
     headers: list[str],
     rows: Iterable[Iterable[Any]],
@@ -167,12 +203,8 @@ def write_xlsx(
     notes: dict[int, str] | None = None,
 ) -> bytes:
     """A plain .xlsx with a bold frozen header row; rows are streamed (constant memory)."""
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer, {"constant_memory": True, "in_memory": True, "default_date_format": "yyyy-mm-dd"}
-    )
+    book = new_workbook(buffer, constant_memory=True)
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     for col, text in enumerate(headers):
@@ -183,11 +215,7 @@ def write_xlsx(
     ws.freeze_panes(1, 0)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, dt.datetime):
-                value = value.replace(tzinfo=None)
-            ws.write(r, c, value if not hasattr(value, "as_tuple") else float(value))
+            write_cell(ws, r, c, value, book)
     book.close()
     return buffer.getvalue()
 

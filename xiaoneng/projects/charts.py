@@ -175,10 +175,10 @@ SUMMARY_COLUMNS = [
 
 def summary_workbook(summary: dict, by_county: bool) -> bytes:
     """The dashboard as a workbook: one sheet per table."""
-    import xlsxwriter
+    from xiaoneng.core.xlsx import new_workbook, write_cell
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = new_workbook(buffer)
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
 
     def sheet(name, headers, rows):
@@ -188,10 +188,7 @@ def summary_workbook(summary: dict, by_county: bool) -> bytes:
             ws.set_column(c, c, max(10, len(h) * 2))
         for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
-                if value is None:
-                    ws.write_string(r, c, "—")
-                else:
-                    ws.write(r, c, float(value) if isinstance(value, Decimal) else value)
+                write_cell(ws, r, c, "—" if value is None else value, book)
         ws.freeze_panes(1, 0)
 
     headers = [h for _k, h in SUMMARY_COLUMNS]

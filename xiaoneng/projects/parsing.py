@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from xiaoneng.core.forms import date_error
 from xiaoneng.core.xlsx import CellError, ImportFailed, read_sheet
 
 _DATE_PATTERNS = [
@@ -37,6 +38,7 @@ def parse_date(value, *, month_only: bool = False) -> dt.date | None:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
+        _check_window(value)
         return value.replace(day=1) if month_only else value
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not float(value).is_integer():
@@ -59,10 +61,15 @@ def parse_date(value, *, month_only: bool = False) -> dt.date | None:
                 date = dt.date(year, month, day)
             except ValueError:
                 raise BadValue(_("日期不存在")) from None
-            if not 1990 <= year <= 2100:
-                raise BadValue(_("年份不合理"))
+            _check_window(date)
             return date.replace(day=1) if month_only else date
     raise BadValue(_("无法识别的日期，请写成 2022-03、2022-03-15、2022/3/15 或 2022年3月"))
+
+
+def _check_window(date: dt.date) -> None:
+    """The window of every form and API body (core.forms): 2000 to ten years ahead."""
+    if error := date_error(date):
+        raise BadValue(error)
 
 
 def parse_flag(value) -> bool | None:
@@ -155,9 +162,11 @@ def add_months(date: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(date.day, last))
 
 
-def read_ledger(source, columns, *, required, file_label: str = ""):
+def read_ledger(source, columns, *, required, file_label: str = "", heartbeat=None):
     """`read_sheet`, and a sheet without data rows refused."""
-    sheet = read_sheet(source, columns, required=required, file_label=file_label)
+    sheet = read_sheet(
+        source, columns, required=required, file_label=file_label, heartbeat=heartbeat
+    )
     if not sheet.rows:
         raise ImportFailed(
             [CellError(sheet.name, 2, "", _("没有数据行：第 1 行是表头，数据从第 2 行开始"))],

@@ -141,21 +141,7 @@ def clean_import_uploads(*, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -
         )
         if name
     }
-    stale = ImportJob.all_objects.filter(
-        created_at__lt=now - older_than,
-        state__in=[ImportJob.State.READING, ImportJob.State.CHECKING, ImportJob.State.WRITING],
-    )
-    stale.update(
-        state=ImportJob.State.FAILED,
-        errors=[
-            {
-                "row": "",
-                "column": "",
-                "value": "",
-                "message": _("导入中断（超过一天未完成），请重新上传。"),
-            }
-        ],
-    )
+    fail_stalled_jobs(now=now)
     gone: list[str] = []
     media = Path(settings.MEDIA_ROOT)
     for path in root.rglob("*"):
@@ -171,6 +157,44 @@ def clean_import_uploads(*, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -
     if deleted:
         log.info("deleted %d uploaded ledger file(s) older than %s", deleted, older_than)
     return deleted
+
+
+RUNNING = (ImportJob.State.READING, ImportJob.State.CHECKING, ImportJob.State.WRITING)
+
+
+def fail_stalled_jobs(*, now=None, jobs=None) -> int:
+    """Mark failed the running imports that stopped showing signs of life (their worker
+    died): no progress for IMPORT_STALE_MINUTES. A running import reports progress at
+    least every few seconds, also while its file is parsed. Returns how many were marked."""
+    now = now or timezone.now()
+    limit = dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    stalled = []
+    for job in (jobs if jobs is not None else ImportJob.all_objects).filter(state__in=RUNNING):
+        try:
+            seen = dt.datetime.fromtimestamp(
+                ImportJob.progress_path(job.pk).stat().st_mtime, tz=dt.UTC
+            )
+        except OSError:
+            seen = job.updated_at
+        if now - max(seen, job.updated_at) > limit:
+            stalled.append(job.pk)
+    if stalled:
+        ImportJob.all_objects.filter(pk__in=stalled, state__in=RUNNING).update(
+            state=ImportJob.State.FAILED,
+            errors=[
+                {
+                    "row": "",
+                    "column": "",
+                    "value": "",
+                    "message": _("导入中断：后台处理已停止（超过 %d 分钟没有进展），请重新上传。")
+                    % settings.IMPORT_STALE_MINUTES,
+                }
+            ],
+        )
+        for pk in stalled:
+            ImportJob.progress_path(pk).unlink(missing_ok=True)
+        log.warning("marked %d stalled import job(s) failed", len(stalled))
+    return len(stalled)
 
 
 def _cell(value):

@@ -92,8 +92,9 @@ def test_leftovers_older_than_a_day_are_cleaned(batch, province_supervisor, sett
     done = _job(batch, province_supervisor, b"a", "done.xlsx")
     ImportJob.objects.filter(pk=done.pk).update(state="done")
     stuck = _job(batch, province_supervisor, b"b", "stuck.xlsx")
+    long_ago = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)  # and silent since
     ImportJob.objects.filter(pk=stuck.pk).update(
-        state="writing", created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+        state="writing", created_at=long_ago, updated_at=long_ago
     )
     queued = _job(batch, province_supervisor, b"c", "queued.xlsx")
     fresh = _job(batch, province_supervisor, b"d", "fresh.xlsx")
