@@ -202,7 +202,7 @@ IMPORT_MAX_COLUMNS = env_int("XIAONENG_IMPORT_MAX_COLUMNS", 200)
 IMPORT_MAX_UNPACKED_MB = env_int("XIAONENG_IMPORT_MAX_UNPACKED_MB", 600)
 IMPORT_MAX_RATIO = env_int("XIAONENG_IMPORT_MAX_RATIO", 100)
 IMPORT_PARSE_MEMORY_MB = env_int("XIAONENG_IMPORT_PARSE_MEMORY_MB", 3072)
-IMPORT_PARSE_SECONDS = env_int("XIAONENG_IMPORT_PARSE_SECONDS", 300)
+IMPORT_PARSE_SECONDS = env_int("XIAONENG_IMPORT_PARSE_SECONDS", 60)
 # An import job whose worker stopped reporting for this long is marked failed.
 IMPORT_STALE_MINUTES = env_int("XIAONENG_IMPORT_STALE_MINUTES", 5)
 
@@ -233,13 +233,13 @@ EMAIL_BACKEND = (
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "xiaoneng.accounts.authentication.ApiTokenAuthentication",
+        "xiaoneng.accounts.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["xiaoneng.core.api.IsStaffMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "xiaoneng.core.api.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

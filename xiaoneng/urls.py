@@ -1,10 +1,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from xiaoneng.accounts.api import MeView, ObtainTokenView
+from xiaoneng.accounts.api import MeView, ObtainTokenView, PasswordChangeView
 
 api_patterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("auth/password/", PasswordChangeView.as_view(), name="api-password"),
     path("me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,10 +1,14 @@
 """People and their roles. A user belongs to one unit and holds one or more roles."""
 
+import datetime as dt
+import hashlib
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.models import BaseModel, ScopedQuerySet
@@ -88,6 +92,7 @@ class User(AbstractUser, BaseModel):
     all_objects = AllUserManager()
 
     audit_exclude = ("created_at", "updated_at", "last_login")
+    history_actions = {"revoke_tokens": _("撤销 API 令牌")}
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -121,10 +126,62 @@ class User(AbstractUser, BaseModel):
             return Q(pk=user.pk)
         return Q(unit__path__startswith=user.unit.path) | Q(pk=user.pk)
 
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the save.
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active or self.deleted_at is not None:
+            self.api_tokens.all().delete()
+
     def delete(self, using=None, keep_parents=False, *, comment: str = ""):
         self.is_active = False
         return super().delete(using, keep_parents, comment=comment)
 
+    def restore_refusal(self, actor) -> str | None:
+        """Restoring a person gives their roles back: only someone who may manage them."""
+        from xiaoneng.accounts.services import can_manage_user
+
+        if can_manage_user(actor, self):
+            return None
+        return _("您不能恢复“%s”：效能办和单位管理员只能由上一级恢复。") % self
+
     def restore(self, *, comment: str = "") -> None:
         self.is_active = True
         super().restore(comment=comment)
+
+
+def hash_token_key(key: str) -> str:
+    """Keys are 40 random hex digits: a plain SHA-256 is enough to keep them out of the table."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """An API token (one per device). Only a hash of the key is stored; the key is shown once.
+
+    A token expires settings.TOKEN_HOURS after its creation, and goes when its user changes or
+    is given a new password, is deactivated or deleted (User.save), or revokes it.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    name = models.CharField(_("设备"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name or str(_("API 令牌"))
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + dt.timedelta(hours=settings.TOKEN_HOURS)
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.accounts import services
 from xiaoneng.accounts.forms import UserForm, UserImportForm
-from xiaoneng.accounts.models import User
+from xiaoneng.accounts.models import ApiToken, User
 from xiaoneng.core.audit import history_for
+from xiaoneng.core.versioning import StaleEdit, version_of
 from xiaoneng.core.xlsx import ImportFailed, write_xlsx, xlsx_response
 
 
@@ -36,9 +38,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def _managed_users(request):
-    if not request.user.has_role(*services.MANAGER_ROLES):
-        raise PermissionDenied
+    if not services.manages_people(request.user):
+        raise PermissionDenied(_("只有单位管理员或效能办可以管理人员。"))
     return User.objects.visible_to(request.user)
+
+
+def _manageable_user(request, pk: int) -> User:
+    """A person the user may edit, reset or deactivate: outside the scope 404, inside it but
+    beyond the user's power (a peer's or a superior's account) 403 with the reason."""
+    person = get_object_or_404(_managed_users(request).select_related("unit"), pk=pk)
+    services.check_manages(request.user, person)
+    return person
 
 
 @login_required
@@ -57,13 +67,21 @@ def user_list(request: HttpRequest) -> HttpResponse:
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(_managed_users(request).select_related("unit"), pk=pk)
     return render(
-        request, "accounts/user_detail.html", {"person": user, "history": history_for(user)[:50]}
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": user,
+            "can_manage": services.can_manage_user(request.user, user),
+            "tokens": ApiToken.objects.filter(user=user).count(),
+            "history": history_for(user)[:50],
+        },
     )
 
 
 @login_required
 def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    editing = get_object_or_404(_managed_users(request), pk=pk) if pk else None
+    _managed_users(request)
+    editing = _manageable_user(request, pk) if pk else None
     initial = {}
     if editing:
         initial = {
@@ -74,7 +92,13 @@ def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "phone": editing.phone,
             "email": editing.email,
         }
-    form = UserForm(request.POST or None, initial=initial, actor=request.user, editing=editing)
+    form = UserForm(
+        request.POST or None,
+        initial=initial,
+        actor=request.user,
+        editing=editing,
+        version=version_of(editing) if editing else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -93,8 +117,11 @@ def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 person = services.update_user(editing, actor=request.user, **data)
                 messages.success(request, _("已保存。"))
             return redirect("accounts:user_detail", person.pk)
+        except StaleEdit as exc:
+            form.stale(exc)
         except ValidationError as exc:
-            for field, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+            by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for field, errors in by_field.items():
                 form.add_error(field if field in form.fields else None, errors)
     return render(request, "accounts/user_form.html", {"form": form, "editing": editing})
 
@@ -102,7 +129,7 @@ def user_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(_managed_users(request), pk=pk)
+    person = _manageable_user(request, pk)
     password = services.reset_password(person, actor=request.user)
     messages.success(
         request,
@@ -115,7 +142,7 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(_managed_users(request), pk=pk)
+    person = _manageable_user(request, pk)
     try:
         services.deactivate_user(
             person, actor=request.user, comment=request.POST.get("comment", "")
@@ -125,6 +152,38 @@ def user_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("accounts:user_detail", person.pk)
     messages.success(request, _("已停用并删除 %s（可在回收站恢复）") % person.username)
     return redirect("accounts:user_list")
+
+
+@login_required
+@require_POST
+def user_revoke_tokens(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _manageable_user(request, pk)
+    count = services.revoke_tokens(person, actor=request.user)
+    messages.success(
+        request,
+        _("已撤销 %(u)s 的全部 API 令牌（%(n)d 个）。") % {"u": person.username, "n": count},
+    )
+    return redirect("accounts:user_detail", person.pk)
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The user's own API tokens, one per device, each with a button to revoke it."""
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"tokens": tokens, "token_hours": settings.TOKEN_HOURS},
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    services.revoke_token(token, actor=request.user)
+    messages.success(request, _("已撤销令牌“%s”。") % token)
+    return redirect("accounts:token_list")
 
 
 @login_required

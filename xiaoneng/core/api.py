@@ -1,9 +1,13 @@
 """API building blocks shared by every module."""
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework import pagination, permissions, serializers
+from rest_framework.exceptions import NotFound, ValidationError
+
+from xiaoneng.core.converters import MAX_ID
+from xiaoneng.core.forms import bounded_validators, validate_date
 
 
 class IsStaffMember(permissions.BasePermission):
@@ -37,3 +41,52 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return super().get_queryset().visible_to(user)
+
+
+class BoundedInputMixin:
+    """The API's side of core.forms: dates in the window, texts within their maximum."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            if field.read_only:
+                continue
+            if isinstance(field, serializers.DateField | serializers.DateTimeField):
+                field.validators.append(validate_date)
+            elif isinstance(field, serializers.CharField):
+                field.validators = bounded_validators(field.validators, field.max_length)
+                field.max_length = field.max_length or settings.TEXT_MAX_CHARS  # in the schema
+        return fields
+
+
+class Serializer(BoundedInputMixin, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(BoundedInputMixin, serializers.ModelSerializer):
+    pass
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """?limit=1..max_limit and ?offset=0..; anything else is refused, naming the parameter
+    (DRF's own ignores a bad value, and a limit beyond 64 bits fails in the database)."""
+
+    max_limit = 1000
+
+    def get_limit(self, request):
+        if self.limit_query_param in request.query_params:
+            return self._number(request, self.limit_query_param, 1, self.max_limit)
+        return self.default_limit
+
+    def get_offset(self, request):
+        if self.offset_query_param in request.query_params:
+            return self._number(request, self.offset_query_param, 0, MAX_ID)
+        return 0
+
+    def _number(self, request, name, low, high) -> int:
+        text = request.query_params[name]
+        if text.isascii() and text.isdigit() and len(text) <= 19 and low <= int(text) <= high:
+            return int(text)
+        raise ValidationError(
+            {name: [_("应为 %(low)d 至 %(high)d 之间的整数。") % {"low": low, "high": high}]}
+        )

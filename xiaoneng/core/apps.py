@@ -6,4 +6,5 @@ class CoreConfig(AppConfig):
     verbose_name = "基础"
 
     def ready(self) -> None:
-        from xiaoneng.core import audit, checks  # noqa: F401  (signal handlers, system checks)
+        # Signal handlers, system checks, the <id:> URL converter, the `id IN` lookup.
+        from xiaoneng.core import audit, checks, converters, lookups  # noqa: F401

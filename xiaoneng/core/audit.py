@@ -19,6 +19,7 @@ from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from xiaoneng.core.context import current
 from xiaoneng.core.models import BaseModel, ChangeLog, loaded_values
@@ -64,8 +65,11 @@ def _actor_fields() -> dict:
     return {"user": actor, "user_name": name or "系统", "request_id": ctx.request_id}
 
 
-def log(obj: models.Model, action: str, *, before=None, after=None, comment: str = "") -> ChangeLog:
+def log(
+    obj: models.Model, action: str, *, before=None, after=None, comment: str = "", time=None
+) -> ChangeLog:
     return ChangeLog.objects.create(
+        time=time or timezone.now(),
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
@@ -231,7 +235,10 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
     )
     if action == "update" and before == after:
         return
-    log(instance, action, before=before, after=after, comment=comment)
+    # The row's own save time: edits read at that version are told of later rows only
+    # (core.versioning). A save with update_fields leaves updated_at (in memory too) as it was.
+    saved_at = instance.__dict__.get("updated_at")
+    log(instance, action, before=before, after=after, comment=comment, time=saved_at)
 
 
 @receiver(m2m_changed)

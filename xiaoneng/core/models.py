@@ -242,6 +242,11 @@ class BaseModel(models.Model):
         self._audit_comment = comment
         self.save()
 
+    def restore_refusal(self, actor) -> str | None:
+        """Why `actor` may not bring this row back from the trash (None: they may). A model
+        whose restore gives something back that the scope alone does not cover says so."""
+        return None
+
     def ensure_visible_to(self, user) -> None:
         """Writes re-check scope inside their transaction: raise if the row left the user's reach."""
         if not type(self).all_objects.visible_to(user).filter(pk=self.pk).exists():

@@ -73,6 +73,9 @@ def restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         )
         if obj is None:
             raise Http404
+        refusal = obj.restore_refusal(request.user)
+        if refusal:
+            raise PermissionDenied(refusal)
         obj.restore(comment=request.POST.get("comment", ""))
     messages.success(request, _("已恢复：%s") % obj)
     return redirect("core:trash")

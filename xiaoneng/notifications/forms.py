@@ -1,11 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.forms import ModelForm
+from xiaoneng.core.versioning import VersionedFormMixin
 from xiaoneng.notifications.models import Preference, Webhook
 from xiaoneng.units.models import Unit
 
 
-class PreferenceForm(forms.ModelForm):
+class PreferenceForm(ModelForm):
     class Meta:
         model = Preference
         fields = ["delivery", "email"]
@@ -25,10 +27,12 @@ def masked_url(url: str) -> str:
     return f"{base}?{'&'.join(parts)}"
 
 
-class WebhookForm(forms.ModelForm):
+class WebhookForm(VersionedFormMixin, ModelForm):
     """Neither the stored address (its query holds the group's credential) nor the signing
     secret is sent back to the browser: each field starts empty and, left empty, keeps the
-    stored value; "clear_secret" removes the secret."""
+    stored value; "clear_secret" removes the secret. The address must be a robot's
+    (`Webhook.clean`, webhooks.address_problem): a stored one that no longer is must be
+    replaced."""
 
     url = forms.URLField(label=_("Webhook 地址"), max_length=500, assume_scheme="https")
     secret = forms.CharField(
@@ -55,6 +59,11 @@ class WebhookForm(forms.ModelForm):
             self.fields["url"].required = False
             self.fields["url"].help_text = _("已设置：%s。留空则保留，填写则替换。") % masked_url(
                 self.stored_url
+            )
+        else:
+            self.fields["url"].help_text = _(
+                "钉钉：https://oapi.dingtalk.com/robot/send?access_token=…；"
+                "企业微信：https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"
             )
         self.stored_secret = self.instance.secret if self.instance.pk else ""
         if self.stored_secret:

@@ -1,6 +1,7 @@
 """In-app notifications, each user's delivery preference, and per-unit robot webhooks."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +97,13 @@ class Webhook(BaseModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        from xiaoneng.notifications.webhooks import address_problem
+
+        problem = self.url and address_problem(self.kind, self.url)
+        if problem:
+            raise ValidationError({"url": problem})
+
     @classmethod
     def scope_q(cls, user):
         if getattr(user, "unit", None) is None or not user.is_staff_member:
@@ -109,17 +117,13 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("发送失败")
 
 
-class WebhookDelivery(BaseModel):
-    """One robot message to one webhook and its attempts (services.attempt_delivery).
+class Outgoing(BaseModel):
+    """One message on its way out and its attempts (services.attempt_delivery): a robot
+    message or an email. Derived data like `Notification`: written in bulk and updated in
+    place, not audited row by row. `next_attempt_at` is when a pending message is due; while
+    an attempt runs it is pushed forward (a lease), so two workers never send it twice.
+    `last_error` is a short fixed reason (never what a server answered)."""
 
-    Derived data like `Notification`: written in bulk and updated in place, not audited row
-    by row. `next_attempt_at` is when a pending delivery is due; while an attempt runs it is
-    pushed forward (a lease), so two workers never send the same message twice."""
-
-    webhook = models.ForeignKey(
-        Webhook, verbose_name=_("群机器人"), on_delete=models.PROTECT, related_name="deliveries"
-    )
-    text = models.TextField(_("消息内容"))
     status = models.CharField(
         _("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -128,6 +132,18 @@ class WebhookDelivery(BaseModel):
     last_attempt_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
     last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class WebhookDelivery(Outgoing):
+    """One robot message to one webhook."""
+
+    webhook = models.ForeignKey(
+        Webhook, verbose_name=_("群机器人"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    text = models.TextField(_("消息内容"))
 
     class Meta:
         verbose_name = _("群机器人消息")
@@ -146,3 +162,33 @@ class WebhookDelivery(BaseModel):
         if getattr(user, "unit", None) is None or not user.is_staff_member:
             return None
         return Q(webhook__unit__path__startswith=user.unit.path)
+
+
+class EmailDelivery(Outgoing):
+    """One email to one user (services.send_emails). Seen, when it fails, by the admins of the
+    recipient's unit and the units above it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        on_delete=models.CASCADE,
+        related_name="email_deliveries",
+    )
+    address = models.CharField(_("邮箱"), max_length=254)
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("正文"))
+
+    class Meta:
+        verbose_name = _("邮件")
+        verbose_name_plural = _("邮件")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="email_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.get_status_display()}"
+
+    @classmethod
+    def scope_q(cls, user):
+        if getattr(user, "unit", None) is None or not user.is_staff_member:
+            return None
+        return Q(recipient__unit__path__startswith=user.unit.path)

@@ -11,21 +11,24 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.core.versioning import check_version
 from xiaoneng.notifications.models import (
     DeliveryStatus,
+    EmailDelivery,
     Notification,
     Preference,
     Webhook,
     WebhookDelivery,
 )
 
-# Robot messages: the first attempt at once, then retries this long after each failure;
-# after the last retry fails the delivery is marked failed (4 attempts in about 36 minutes).
+# Robot messages and emails: the first attempt at once, then retries this long after each
+# failure; after the last retry fails the message is marked failed (4 attempts in about 36
+# minutes).
 RETRY_DELAYS = (
     dt.timedelta(minutes=1),
     dt.timedelta(minutes=5),
@@ -115,13 +118,68 @@ def robot_messages(texts: dict[int, str]) -> list[WebhookDelivery]:
 # An immediate email written for many notifications at once lists this many; the rest are
 # counted and left to the inbox.
 EMAIL_LIST_MAX = 50
+SUBJECT_MAX = 120  # characters
+
+
+def one_line(subject: str) -> str:
+    """An email subject: one line (each run of whitespace, line breaks included, becomes one
+    space) of at most SUBJECT_MAX characters (a longer one is cut, ending with …)."""
+    text = " ".join(subject.split())
+    return text if len(text) <= SUBJECT_MAX else text[: SUBJECT_MAX - 1] + "…"
+
+
+def send_emails(emails: Iterable[tuple[int, str, str, str]]) -> dict[str, int]:
+    """The one way email leaves: (recipient id, address, subject, body) each. Every email is
+    written down (`EmailDelivery`) and attempted at once; one that fails is retried like a
+    robot message (RETRY_DELAYS, `retry-webhooks`) and after the last attempt marked failed
+    with its reason, listed on the robot page for the recipient's unit admins.
+    Returns counts by outcome ("sent", "retry", "failed")."""
+    now = timezone.now()
+    rows = EmailDelivery.objects.bulk_create(
+        [
+            EmailDelivery(
+                recipient_id=user_id,
+                address=address,
+                subject=one_line(subject),
+                body=body,
+                next_attempt_at=now + ATTEMPT_LEASE,  # held by the first attempt, below
+            )
+            for user_id, address, subject, body in emails
+        ]
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[_record(EmailDelivery, row, _send_email(row), now=now)] += 1
+    return dict(counts)
+
+
+def _send_email(row: EmailDelivery) -> str | None:
+    """Send one email; None when the mail server took it, else a short fixed reason."""
+    import smtplib
+
+    try:
+        EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.address]).send()
+    except smtplib.SMTPRecipientsRefused:
+        return _("收件地址被拒绝")
+    except smtplib.SMTPAuthenticationError:
+        return _("邮件服务器认证失败")
+    except smtplib.SMTPResponseException as exc:
+        return f"SMTP {exc.smtp_code}"
+    except TimeoutError:
+        return _("连接邮件服务器超时")
+    except OSError:  # refused, unreachable, disconnected
+        return _("连接邮件服务器失败")
+    except Exception:  # a bad address, a bug: logged for the operator
+        logging.getLogger(__name__).exception("could not send email %s", row.pk)
+        return _("邮件发送失败")
+    return None
 
 
 def email_now(notifications, *, subject: str) -> int:
     """One email per recipient who chose immediate email, listing their notifications among
     `notifications` that were not mailed yet (links made absolute); marks them mailed.
-    Users who chose the daily digest are left to `send_digests`. A recipient whose email
-    cannot be sent is logged and skipped (their rows stay unmailed). Returns emails sent."""
+    Users who chose the daily digest are left to `send_digests`. An email that cannot be
+    sent now is retried (`send_emails`). Returns the emails sent now."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse
 
@@ -136,7 +194,7 @@ def email_now(notifications, *, subject: str) -> int:
     by_user: dict[tuple[int, str], list[str]] = defaultdict(list)
     for user_id, address, title, url in rows:
         by_user[(user_id, address)].append(f"- {title} {absolute_url(url)}".rstrip())
-    sent = []
+    emails = []
     for (user_id, address), lines in by_user.items():
         body = lines[:EMAIL_LIST_MAX]
         if len(lines) > EMAIL_LIST_MAX:
@@ -147,22 +205,30 @@ def email_now(notifications, *, subject: str) -> int:
                     "url": absolute_url(reverse("notifications:inbox")),
                 }
             )
-        try:
-            send_mail(
-                f"{subject}（{len(lines)} 条）",
-                "\n".join(body),
-                settings.DEFAULT_FROM_EMAIL,
-                [address],
-            )
-        except Exception:  # one bad address or a mail server hiccup must not stop the others
-            logging.getLogger(__name__).exception("could not email user %s", user_id)
-            continue
-        sent.append(user_id)
-    if sent:
-        notifications.filter(recipient_id__in=sent, emailed_at__isnull=True).update(
-            emailed_at=timezone.now()
+        emails.append((user_id, address, f"{subject}（{len(lines)} 条）", "\n".join(body)))
+    if not emails:
+        return 0
+    notifications.filter(recipient_id__in=[e[0] for e in emails], emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    return send_emails(emails).get("sent", 0)
+
+
+def email_immediately(notification_ids: list[int]) -> int:
+    """One email per notification among `notification_ids` not mailed yet whose recipient has
+    an address, its title as the subject (`deliver` chose the recipients). Returns the
+    emails sent now."""
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).exclude(
+        recipient__email=""
+    )
+    emails = [
+        (user_id, address, title, f"{title}\n{absolute_url(url)}".rstrip())
+        for user_id, address, title, url in rows.values_list(
+            "recipient_id", "recipient__email", "title", "url"
         )
-    return len(sent)
+    ]
+    rows.update(emailed_at=timezone.now())
+    return send_emails(emails).get("sent", 0)
 
 
 def deliver_inserted(notifications, *, subject: str, unit_texts: dict[int, str]) -> dict[str, int]:
@@ -180,72 +246,96 @@ def deliver_inserted(notifications, *, subject: str, unit_texts: dict[int, str])
     return dict(counts)
 
 
+def _claim(model, pk: int, now: dt.datetime) -> bool:
+    """Take message `pk` for one attempt if it is pending and due (pushing it forward by
+    ATTEMPT_LEASE, so no other worker takes it meanwhile)."""
+    return bool(
+        model.objects.filter(pk=pk, status=DeliveryStatus.PENDING, next_attempt_at__lte=now).update(
+            next_attempt_at=now + ATTEMPT_LEASE, updated_at=now
+        )
+    )
+
+
+def _record(model, row, error: str | None, *, now: dt.datetime, final: bool = False) -> str:
+    """Write down attempt number `row.attempts + 1` of a message: sent (`error` None), or due
+    again after RETRY_DELAYS, or failed after the last retry (or at once when `final`).
+    Returns "sent", "retry" or "failed"."""
+    attempts = row.attempts + 1
+    if error is None:
+        model.objects.filter(pk=row.pk).update(
+            status=DeliveryStatus.SENT,
+            attempts=attempts,
+            last_attempt_at=now,
+            sent_at=now,
+            next_attempt_at=None,
+            updated_at=now,
+        )
+        return "sent"
+    retry_at = None if final or attempts > len(RETRY_DELAYS) else now + RETRY_DELAYS[attempts - 1]
+    model.objects.filter(pk=row.pk).update(
+        status=DeliveryStatus.PENDING if retry_at else DeliveryStatus.FAILED,
+        attempts=attempts,
+        last_attempt_at=now,
+        last_error=error[:300],
+        next_attempt_at=retry_at,
+        updated_at=now,
+    )
+    if retry_at is None:
+        return "failed"
+    _schedule_retry(model, row.pk, retry_at)
+    return "retry"
+
+
 def attempt_delivery(delivery_id: int, *, now: dt.datetime | None = None) -> str:
     """One attempt at a robot message, if it is pending and due. Returns "sent", "retry",
     "failed", or "skipped" (not pending, not due, or another worker holds it).
 
-    A failure (network error, HTTP error, an answer with errcode ≠ 0) schedules the next
-    attempt after RETRY_DELAYS; after the last one the delivery is marked failed. The
-    attempt is recorded on the delivery row and, as the latest result, on the webhook."""
+    A failure (address not allowed, network error, HTTP status other than 200, errcode ≠ 0)
+    schedules the next attempt after RETRY_DELAYS; after the last one the delivery is marked
+    failed. The attempt is recorded on the delivery row and, as the latest result, on the
+    webhook — as a short fixed reason, never what the server answered (webhooks.post)."""
     from xiaoneng.notifications import webhooks
 
     now = now or timezone.now()
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).update(next_attempt_at=now + ATTEMPT_LEASE, updated_at=now)
-    if not claimed:
+    if not _claim(WebhookDelivery, delivery_id, now):
         return "skipped"
     row = WebhookDelivery.objects.select_related("webhook").get(pk=delivery_id)
     hook = row.webhook
     if not hook.active or hook.deleted_at is not None:
-        WebhookDelivery.objects.filter(pk=row.pk).update(
-            status=DeliveryStatus.FAILED,
-            next_attempt_at=None,
-            last_error="群机器人已停用或删除，不再发送。",
-            updated_at=now,
+        return _record(
+            WebhookDelivery, row, _("群机器人已停用或删除，不再发送。"), now=now, final=True
         )
-        return "failed"
-    attempts = row.attempts + 1
     try:
         webhooks.post(hook.kind, hook.url, hook.secret, row.text)
-    except Exception as exc:  # network, HTTP or platform refusal: count it, retry or give up
-        error = str(exc)[:300]
-        retry_at = now + RETRY_DELAYS[attempts - 1] if attempts <= len(RETRY_DELAYS) else None
-        WebhookDelivery.objects.filter(pk=row.pk).update(
-            status=DeliveryStatus.PENDING if retry_at else DeliveryStatus.FAILED,
-            attempts=attempts,
-            last_attempt_at=now,
-            last_error=error,
-            next_attempt_at=retry_at,
-            updated_at=now,
-        )
-        Webhook.objects.filter(pk=hook.pk).update(
-            last_status=f"失败（第 {attempts} 次）：{error}"[:200], last_sent_at=now
-        )
-        if retry_at is None:
-            return "failed"
-        _schedule_retry(row.pk, retry_at)
-        return "retry"
-    WebhookDelivery.objects.filter(pk=row.pk).update(
-        status=DeliveryStatus.SENT,
-        attempts=attempts,
-        last_attempt_at=now,
-        sent_at=now,
-        next_attempt_at=None,
-        updated_at=now,
-    )
-    Webhook.objects.filter(pk=hook.pk).update(last_status="ok", last_sent_at=now)
-    return "sent"
+        error = None
+    except webhooks.RobotError as exc:
+        error = str(exc)
+    except Exception:  # a bug rather than the robot: logged for the operator
+        logging.getLogger(__name__).exception("could not send robot message %s", row.pk)
+        error = _("发送出错")
+    status = "ok" if error is None else f"失败（第 {row.attempts + 1} 次）：{error}"
+    Webhook.objects.filter(pk=hook.pk).update(last_status=status[:200], last_sent_at=now)
+    return _record(WebhookDelivery, row, error, now=now)
 
 
-def _schedule_retry(delivery_id: int, when: dt.datetime) -> None:
+def attempt_email(email_id: int, *, now: dt.datetime | None = None) -> str:
+    """One attempt at an email, if it is pending and due (like `attempt_delivery`)."""
+    now = now or timezone.now()
+    if not _claim(EmailDelivery, email_id, now):
+        return "skipped"
+    row = EmailDelivery.objects.get(pk=email_id)
+    return _record(EmailDelivery, row, _send_email(row), now=now)
+
+
+def _schedule_retry(model, pk: int, when: dt.datetime) -> None:
     """Queue the next attempt for `when` if the task backend can defer (the database
     backend can); otherwise `retry_due_deliveries` (the `retry-webhooks` command) picks the
-    delivery up once it is due."""
+    message up once it is due."""
     from xiaoneng.notifications import tasks
 
-    if getattr(tasks.deliver_webhook.get_backend(), "supports_defer", False):
-        _enqueue(tasks.deliver_webhook.using(run_after=when), delivery_id)
+    task = tasks.deliver_webhook if model is WebhookDelivery else tasks.deliver_email
+    if getattr(task.get_backend(), "supports_defer", False):
+        _enqueue(task.using(run_after=when), pk)
 
 
 def resend_delivery(delivery: WebhookDelivery, *, actor) -> None:
@@ -273,15 +363,14 @@ def resend_delivery(delivery: WebhookDelivery, *, actor) -> None:
 
 
 def retry_due_deliveries(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Attempt every pending robot message that is due — the safety net for a queue that
-    cannot defer, was down, or lost a task. Returns counts by outcome."""
+    """Attempt every pending robot message and email that is due — the safety net for a
+    queue that cannot defer, was down, or lost a task. Returns counts by outcome."""
     now = now or timezone.now()
-    due = WebhookDelivery.objects.filter(
-        status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "id")
     counts: dict[str, int] = defaultdict(int)
-    for pk in list(due.values_list("pk", flat=True)[:1000]):
-        counts[attempt_delivery(pk, now=now)] += 1
+    for model, attempt in ((WebhookDelivery, attempt_delivery), (EmailDelivery, attempt_email)):
+        due = model.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        for pk in list(due.order_by("next_attempt_at", "id").values_list("pk", flat=True)[:1000]):
+            counts[attempt(pk, now=now)] += 1
     return dict(counts)
 
 
@@ -312,7 +401,8 @@ def set_preference(user, *, actor, delivery: str, email: bool) -> Preference:
 
 
 @transaction.atomic
-def save_webhook(hook: Webhook | None, *, actor, **fields) -> Webhook:
+def save_webhook(hook: Webhook | None, *, actor, version: str | None = None, **fields) -> Webhook:
+    """`version`: the version the form was read at (core.versioning); None: not checked."""
     from django.core.exceptions import PermissionDenied
 
     unit = fields.get("unit") or (hook.unit if hook else None)
@@ -327,6 +417,7 @@ def save_webhook(hook: Webhook | None, *, actor, **fields) -> Webhook:
         hook = Webhook()
     else:
         hook.ensure_visible_to(actor) if actor else None
+        check_version(Webhook.all_objects.select_for_update().get(pk=hook.pk), version)
     for key, value in fields.items():
         setattr(hook, key, value)
     hook.full_clean()
@@ -335,7 +426,8 @@ def save_webhook(hook: Webhook | None, *, actor, **fields) -> Webhook:
 
 
 def send_digests() -> int:
-    """One email per user who chose the daily digest, listing what is unread and not yet mailed."""
+    """One email per user who chose the daily digest, listing what is unread and not yet
+    mailed (through `send_emails`: one that fails is retried). Returns the emails written."""
     rows = (
         Notification.objects.filter(
             emailed_at__isnull=True,
@@ -344,21 +436,17 @@ def send_digests() -> int:
             recipient__notification_preference__email=True,
         )
         .exclude(recipient__email="")
-        .select_related("recipient")
         .order_by("recipient_id", "created_at")
+        .values_list("pk", "recipient_id", "recipient__email", "title", "url")
     )
-    by_user = defaultdict(list)
-    for note in rows:
-        by_user[note.recipient].append(note)
-    for user, notes in by_user.items():
-        lines = [f"- {n.title} {absolute_url(n.url)}".rstrip() for n in notes]
-        send_mail(
-            f"效能平台每日提醒（{len(notes)} 条）",
-            "\n".join(lines),
-            settings.DEFAULT_FROM_EMAIL,
-            [user.email],
-        )
-    Notification.objects.filter(pk__in=[n.pk for ns in by_user.values() for n in ns]).update(
-        emailed_at=timezone.now()
+    by_user: dict[tuple[int, str], list[str]] = defaultdict(list)
+    ids = []
+    for pk, user_id, address, title, url in rows:
+        by_user[(user_id, address)].append(f"- {title} {absolute_url(url)}".rstrip())
+        ids.append(pk)
+    Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
+    send_emails(
+        (user_id, address, _("效能平台每日提醒（%(n)d 条）") % {"n": len(lines)}, "\n".join(lines))
+        for (user_id, address), lines in by_user.items()
     )
     return len(by_user)

@@ -2,8 +2,6 @@
 
 import datetime as dt
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone
 from django_tasks import task
 
@@ -19,21 +17,19 @@ def deliver_webhook(delivery_id: int) -> str:
 
 
 @task()
-def send_immediate_emails(notification_ids: list[int]) -> int:
-    from xiaoneng.notifications.models import Notification
-    from xiaoneng.notifications.services import absolute_url
+def deliver_email(email_id: int) -> str:
+    """One more attempt at an email that failed (services.send_emails)."""
+    from xiaoneng.notifications.services import attempt_email
 
-    sent = 0
+    return attempt_email(email_id)
+
+
+@task()
+def send_immediate_emails(notification_ids: list[int]) -> int:
+    from xiaoneng.notifications.services import email_immediately
+
     with acting_as(None):
-        rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
-        for note in rows.select_related("recipient"):
-            if not note.recipient.email:
-                continue
-            body = f"{note.title}\n{absolute_url(note.url)}".rstrip()
-            send_mail(note.title[:120], body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email])
-            sent += 1
-        rows.update(emailed_at=timezone.now())
-    return sent
+        return email_immediately(notification_ids)
 
 
 @task()

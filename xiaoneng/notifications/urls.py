@@ -9,6 +9,6 @@ urlpatterns = [
     path("settings/", views.preferences, name="preferences"),
     path("webhooks/", views.webhook_list, name="webhook_list"),
     path("webhooks/new/", views.webhook_edit, name="webhook_create"),
-    path("webhooks/<int:pk>/", views.webhook_edit, name="webhook_edit"),
-    path("webhooks/deliveries/<int:pk>/resend/", views.delivery_resend, name="delivery_resend"),
+    path("webhooks/<id:pk>/", views.webhook_edit, name="webhook_edit"),
+    path("webhooks/deliveries/<id:pk>/resend/", views.delivery_resend, name="delivery_resend"),
 ]

@@ -10,10 +10,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core.converters import parse_id
+from xiaoneng.core.versioning import StaleEdit
 from xiaoneng.notifications import services
 from xiaoneng.notifications.forms import PreferenceForm, WebhookForm
 from xiaoneng.notifications.models import (
     DeliveryStatus,
+    EmailDelivery,
     Notification,
     Preference,
     Webhook,
@@ -39,7 +42,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = [i for i in map(parse_id, request.POST.getlist("id")) if i is not None] or None
     services.mark_read(request.user, ids)
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
@@ -67,11 +70,19 @@ def _admin(user):
 def webhook_list(request: HttpRequest) -> HttpResponse:
     _admin(request.user)
     rows = Webhook.objects.visible_to(request.user).select_related("unit")
-    # Messages that did not get through (given up) or are waiting for a retry, newest first.
-    troubled = (
+    # Messages and emails that did not get through (given up) or are waiting for a retry,
+    # newest first.
+    troubled = Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0)
+    deliveries = (
         WebhookDelivery.objects.visible_to(request.user)
-        .filter(Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0))
+        .filter(troubled)
         .select_related("webhook__unit")
+        .order_by("-last_attempt_at", "-id")[:50]
+    )
+    emails = (
+        EmailDelivery.objects.visible_to(request.user)
+        .filter(troubled)
+        .select_related("recipient__unit")
         .order_by("-last_attempt_at", "-id")[:50]
     )
     return render(
@@ -79,7 +90,8 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
         "notifications/webhook_list.html",
         {
             "rows": rows,
-            "troubled": troubled,
+            "troubled": deliveries,
+            "troubled_emails": emails,
             "max_attempts": len(services.RETRY_DELAYS) + 1,
             "retry_minutes": "、".join(
                 f"{d.total_seconds() / 60:g}" for d in services.RETRY_DELAYS
@@ -94,11 +106,15 @@ def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     hook = get_object_or_404(Webhook.objects.visible_to(request.user), pk=pk) if pk else None
     form = WebhookForm(request.POST or None, instance=hook, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.save_webhook(
-            Webhook.objects.get(pk=pk) if pk else None, actor=request.user, **form.cleaned_data
-        )
-        messages.success(request, _("已保存。"))
-        return redirect("notifications:webhook_list")
+        try:
+            services.save_webhook(
+                Webhook.objects.get(pk=pk) if pk else None, actor=request.user, **form.cleaned_data
+            )
+        except StaleEdit as exc:
+            form.stale(exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("notifications:webhook_list")
     return render(request, "notifications/webhook_form.html", {"form": form, "hook": hook})
 
 

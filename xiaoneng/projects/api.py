@@ -7,12 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from xiaoneng.core.api import ScopedViewSetMixin
+from xiaoneng.core.api import ModelSerializer, ScopedViewSetMixin
 from xiaoneng.projects import kpis
 from xiaoneng.projects.models import MonthlyReport, Project
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     batch = serializers.SlugRelatedField(slug_field="code", read_only=True)
     industry = serializers.SlugRelatedField(slug_field="name", read_only=True)
     prefecture_name = serializers.CharField(source="prefecture.name", read_only=True)
@@ -28,7 +28,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class MonthlyReportSerializer(serializers.ModelSerializer):
+class MonthlyReportSerializer(ModelSerializer):
     class Meta:
         model = MonthlyReport
         fields = [

@@ -5,6 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.forms import Form
+from xiaoneng.core.versioning import VersionedFormMixin, version_of
 from xiaoneng.projects.models import Batch, Industry, Status
 from xiaoneng.projects.parsing import BadValue, add_months, parse_date, parse_money
 from xiaoneng.units.models import Level, Unit
@@ -28,7 +30,7 @@ RANK_CHOICES = [
 ]
 
 
-class ScopeForm(forms.Form):
+class ScopeForm(Form):
     """The filters of the dashboard and the project list (GET)."""
 
     batch = forms.ModelMultipleChoiceField(
@@ -64,7 +66,7 @@ def _last_month():
     return previous
 
 
-class MonthlyReportForm(forms.Form):
+class MonthlyReportForm(VersionedFormMixin, Form):
     year = forms.IntegerField(label=_("年"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("月"), min_value=1, max_value=12)
     completed_this_month = forms.DecimalField(
@@ -93,7 +95,7 @@ class MonthlyReportForm(forms.Form):
             self.initial.setdefault("month", month.month)
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = forms.FileField(label=_("台账文件（.xlsx）"))
 
     def clean_file(self):
@@ -123,7 +125,7 @@ class ProjectUploadForm(UploadForm):
     field_order = ["batch", "ceremony_date", "file", "move"]
 
 
-class IndustryForm(forms.Form):
+class IndustryForm(VersionedFormMixin, Form):
     name = forms.CharField(label=_("名称"), max_length=40)
     aliases = forms.CharField(label=_("别名（用“、”分隔）"), max_length=200, required=False)
     sort = forms.IntegerField(label=_("排序"), initial=0)
@@ -167,7 +169,7 @@ class LedgerMoneyField(forms.CharField):
             raise forms.ValidationError(str(exc)) from None
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(VersionedFormMixin, Form):
     """One project's ledger fields; the rules are checked by services.update_project."""
 
     name = forms.CharField(label=_("项目名称"), max_length=200)
@@ -202,7 +204,7 @@ class ProjectForm(forms.Form):
         from xiaoneng.projects.services import EDITABLE_FIELDS
 
         initial = {f: getattr(project, f) for f in EDITABLE_FIELDS}
-        super().__init__(data, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, version=version_of(project), **kwargs)
         units = Unit.objects.order_by("code")
         self.fields["prefecture"].queryset = units.filter(level=Level.PREFECTURE)
         self.fields["county"].queryset = units.filter(level=Level.COUNTY)
@@ -216,7 +218,7 @@ class ProjectForm(forms.Form):
         return self.cleaned_data["completed_ytd"] or Decimal("0.00")
 
 
-class BatchForm(forms.Form):
+class BatchForm(VersionedFormMixin, Form):
     name = forms.CharField(label=_("名称"), max_length=100, required=False,
                            help_text=_("如 2022年第2季度集中开工"))  # fmt: skip
     ceremony_date = LedgerDateField(

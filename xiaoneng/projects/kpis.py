@@ -16,6 +16,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xiaoneng.core.converters import parse_id
 from xiaoneng.projects import conf
 from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project
 from xiaoneng.units.models import Level, Unit
@@ -177,16 +178,21 @@ class ScopeError(ValueError):
     pass
 
 
-def find_unit(text: str, level: str, parent: Unit | None = None) -> Unit:
+def find_unit(text: str, level: str, parent: Unit | None = None, *, user=None) -> Unit:
     """A prefecture or county by id, code, name, short name or a common short form
-    ("红河州", "版纳", "石林县": `units.names`); a form that fits two units is refused."""
+    ("红河州", "版纳", "石林县": `units.names`); a form that fits two units is refused.
+    With a user, only the units of their subtree (the dashboard's choices): a unit outside
+    it gets the answer of a unit that does not exist."""
     units = Unit.objects.filter(level=level)
+    if user is not None:
+        unit = getattr(user, "unit", None)
+        units = units.visible_to(user).filter(path__startswith=unit.path) if unit else units.none()
     if parent is not None:
         units = units.filter(parent=parent)
     text = str(text).strip()
     what = "州市" if level == Level.PREFECTURE else "县市区"
     candidates = list(units)
-    if text.isdigit() and len(text) < 6:
+    if text.isascii() and text.isdigit() and len(text) < 6:
         by_pk = [u for u in candidates if u.pk == int(text)]
         if by_pk:
             return by_pk[0]
@@ -206,7 +212,7 @@ def find_industry(text) -> Industry:
     text = str(text).strip()
     industries = list(Industry.objects.all())
     for industry in industries:
-        if industry.name == text or (text.isdigit() and industry.pk == int(text)):
+        if industry.name == text or industry.pk == parse_id(text):
             return industry
     matches = [i for i in industries if text in i.alias_list()]
     if len(matches) == 1:
@@ -242,13 +248,17 @@ def scoped_projects(
     pref_unit = None
     if prefecture:
         pref_unit = (
-            prefecture if isinstance(prefecture, Unit) else find_unit(prefecture, Level.PREFECTURE)
+            prefecture
+            if isinstance(prefecture, Unit)
+            else find_unit(prefecture, Level.PREFECTURE, user=user)
         )
         qs = qs.filter(prefecture=pref_unit)
         scope = pref_unit.name
     if county:
         county_unit = (
-            county if isinstance(county, Unit) else find_unit(county, Level.COUNTY, pref_unit)
+            county
+            if isinstance(county, Unit)
+            else find_unit(county, Level.COUNTY, pref_unit, user=user)
         )
         qs = qs.filter(county=county_unit)
         scope = f"{scope}·{county_unit.name}" if pref_unit else county_unit.name

@@ -100,10 +100,12 @@ class ImportResult:
 class UnitLookup:
     """Prefectures by any of their names (official, short, former, "红河州", "版纳": see
     `units.names`); counties by name within one prefecture. A name that fits two units
-    raises `AmbiguousName` (never a guess)."""
+    raises `AmbiguousName` (never a guess). Only the units the actor may see (None: the
+    system, all): a unit outside the scope is answered as one that does not exist."""
 
-    def __init__(self):
-        units = list(Unit.objects.filter(level__in=[Level.PREFECTURE, Level.COUNTY]))
+    def __init__(self, actor=None):
+        units = Unit.objects.all() if actor is None else Unit.objects.visible_to(actor)
+        units = list(units.filter(level__in=[Level.PREFECTURE, Level.COUNTY]))
         self.by_id = {u.pk: u for u in units}
         prefectures = [u for u in units if u.level == Level.PREFECTURE]
         self._counties = [u for u in units if u.level == Level.COUNTY and u.parent_id]
@@ -400,7 +402,14 @@ def _import_projects(
     batch_id = batch.pk if batch is not None else None
     today = today or timezone.localdate()
     progress("reading", 0, 0)
-    sheet = read_ledger(source, PROJECT_COLUMNS, required=REQUIRED_COLUMNS, file_label=file_label)
+    sheet = read_ledger(
+        source,
+        PROJECT_COLUMNS,
+        required=REQUIRED_COLUMNS,
+        file_label=file_label,
+        # The parse runs in a child process; the job shows it is alive meanwhile.
+        heartbeat=lambda: progress("reading", 0, 0),
+    )
     total_rows = len(sheet.rows)
     headers = sheet.headers
 
@@ -416,7 +425,7 @@ def _import_projects(
 
     progress("checking", 0, total_rows)
     parsed, errors = _check_rows(
-        sheet, UnitLookup(), industry_lookup(), actor, progress, existing=existing, today=today
+        sheet, UnitLookup(actor), industry_lookup(), actor, progress, existing=existing, today=today
     )
     sheet.rows = []  # the parsed rows are all we need now (memory: ≈ 1 KB a row)
     progress("checking", total_rows, total_rows)

@@ -11,10 +11,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.accounts.services import is_province_supervisor
 from xiaoneng.core import audit
+from xiaoneng.core.versioning import StaleEdit, changed_since, check_version, version_at
 from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, iter_chunks
 from xiaoneng.projects import conf
 from xiaoneng.projects.models import (
@@ -48,13 +51,6 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 def can_manage(user) -> bool:
     return user is None or (user.is_staff_member and user.has_role(*MANAGER_ROLES))
-
-
-def is_province_supervisor(user) -> bool:
-    """Batches and the industry catalogue are the province's: its 效能办 maintains them."""
-    return user is None or (
-        user.has_role("supervisor") and user.unit is not None and user.unit.parent_id is None
-    )
 
 
 def can_report(user) -> bool:
@@ -93,11 +89,15 @@ def save_batch(*, actor, code: str, name: str = "", ceremony_date: dt.date | Non
 
 
 @transaction.atomic
-def update_batch(batch: Batch, *, actor, name: str, ceremony_date: dt.date | None) -> Batch:
-    """Change a batch's name and ceremony date (either may be cleared); audited by the save."""
+def update_batch(
+    batch: Batch, *, actor, name: str, ceremony_date: dt.date | None, version: str | None = None
+) -> Batch:
+    """Change a batch's name and ceremony date (either may be cleared); audited by the save.
+    `version`: the version the edit was read at (core.versioning); None: not checked."""
     if not is_province_supervisor(actor):
         raise PermissionDenied(_("只有省效能办可以修改开工批次。"))
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    check_version(batch, version)
     batch.name = name.strip()
     batch.ceremony_date = ceremony_date
     batch.full_clean()
@@ -190,17 +190,19 @@ EDITABLE_FIELDS = [
 
 
 @transaction.atomic
-def update_project(project: Project, *, actor, **values) -> Project:
+def update_project(project: Project, *, actor, version: str | None = None, **values) -> Project:
     """Change one project from the edit form: the import's rules, the importer's rights.
 
     `values` holds any of EDITABLE_FIELDS; `completed_ytd` only while the project has no
-    monthly report (最多报一次: afterwards the reports are its single source).
+    monthly report (最多报一次: afterwards the reports are its single source). `version`:
+    the version the form was read at (core.versioning); None: not checked.
     """
     if not can_manage(actor):
         raise PermissionDenied(_("只有效能办或单位管理员可以修改项目。"))
     project = Project.objects.select_for_update().get(pk=project.pk)
     if actor is not None:
         project.ensure_visible_to(actor)
+    check_version(project, version)
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_project: not editable: {sorted(unknown)}")
@@ -310,6 +312,13 @@ def check_report(
     return completed_this_month, completed_ytd, errors
 
 
+def reports_version(project: Project) -> str:
+    """The version a report form is read at: its latest report's save. A report saved after
+    it (a correction, or a month reported meanwhile) is someone else's newer one."""
+    latest = MonthlyReport.all_objects.filter(project=project).aggregate(t=Max("updated_at"))
+    return version_at(latest["t"])
+
+
 def _apply_to_project(project: Project, report: MonthlyReport) -> None:
     """Keep the project's derived current figure in step with its latest report."""
     index = report.month_index
@@ -334,13 +343,18 @@ def save_report(
     progress: str = "",
     difficulties: str = "",
     today: dt.date | None = None,
+    version: str | None = None,
 ) -> MonthlyReport:
-    """Record (or correct) one month of one project."""
+    """Record (or correct) one month of one project. `version`: reports_version() when
+    the form was read; a report of this month saved since is not overwritten."""
     if not can_report(actor):
         raise PermissionDenied(_("只有项目填报员或效能办可以填报月度调度。"))
     project = Project.objects.select_for_update().get(pk=project.pk)
     if actor is not None:
         project.ensure_visible_to(actor)
+    report = MonthlyReport.all_objects.filter(project=project, year=year, month=month).first()
+    if version is not None and report is not None and changed_since(report, version):
+        raise StaleEdit(report, version, version=reports_version(project))
     today = today or timezone.localdate()
     this_month, ytd, errors = check_report(
         project,
@@ -352,7 +366,6 @@ def save_report(
     )
     if errors:
         raise ValidationError(errors)
-    report = MonthlyReport.all_objects.filter(project=project, year=year, month=month).first()
     if report is None:
         report = MonthlyReport(project=project, year=year, month=month)
         report.is_late = today > report_due_date(year, month)
@@ -561,10 +574,19 @@ def start_import(
 
 @transaction.atomic
 def save_industry(
-    industry: Industry | None, *, actor, name: str, aliases: str = "", sort: int = 0
+    industry: Industry | None,
+    *,
+    actor,
+    name: str,
+    aliases: str = "",
+    sort: int = 0,
+    version: str | None = None,
 ) -> Industry:
     if not is_province_supervisor(actor):
         raise PermissionDenied(_("只有省效能办可以维护行业目录。"))
+    if industry is not None:
+        industry = Industry.objects.select_for_update().get(pk=industry.pk)
+        check_version(industry, version)
     clash = Industry.all_objects.filter(name=name)
     if industry is not None:
         clash = clash.exclude(pk=industry.pk)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.audit import history_for
+from xiaoneng.core.versioning import StaleEdit, version_of
 from xiaoneng.core.xlsx import ImportFailed, write_xlsx, xlsx_response
 from xiaoneng.projects import alerts as warn
 from xiaoneng.projects import charts, conf, kpis, ledger, services
@@ -28,6 +29,7 @@ from xiaoneng.projects.forms import (
 )
 from xiaoneng.projects.links import can_raise_problem, problem_item_url
 from xiaoneng.projects.models import Batch, ImportJob, Industry, Project
+from xiaoneng.projects.tasks import fail_stalled_jobs
 from xiaoneng.units.models import Level
 
 
@@ -243,9 +245,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _saved(form, service, *args, **kwargs) -> bool:
-    """Call a service with the form's data; its refusals land on the form's fields."""
+    """Call a service with the form's data; its refusals land on the form's fields (an
+    edit that someone else's save overtook: at the top, the form now at the new version)."""
     try:
         service(*args, **kwargs, **form.cleaned_data)
+    except StaleEdit as exc:
+        form.stale(exc)
+        return False
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
@@ -275,7 +281,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = _visible_project(request, pk)
     if not services.can_report(request.user):
         raise PermissionDenied
-    form = MonthlyReportForm(request.POST or None)
+    form = MonthlyReportForm(request.POST or None, version=services.reports_version(project))
     posted = request.method == "POST" and form.is_valid()
     if posted and _saved(form, services.save_report, project, actor=request.user):
         messages.success(request, _("已保存月度调度。"))
@@ -372,7 +378,9 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    job = get_object_or_404(ImportJob.objects.visible_to(request.user), pk=pk)
+    jobs = ImportJob.objects.visible_to(request.user)
+    fail_stalled_jobs(jobs=jobs.filter(pk=pk))
+    job = get_object_or_404(jobs, pk=pk)
     if request.method == "POST":
         return HttpResponse(status=405)
     template = "projects/_import_job.html" if request.htmx else "projects/import_job.html"
@@ -400,7 +408,9 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
     form = BatchForm(
-        request.POST or None, initial={"name": batch.name, "ceremony_date": batch.ceremony_date}
+        request.POST or None,
+        initial={"name": batch.name, "ceremony_date": batch.ceremony_date},
+        version=version_of(batch),
     )
     posted = request.method == "POST" and form.is_valid()
     if posted and _saved(form, services.update_batch, batch, actor=request.user):
@@ -441,6 +451,7 @@ def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = IndustryForm(
         request.POST or None,
         initial={"name": industry.name, "aliases": industry.aliases, "sort": industry.sort},
+        version=version_of(industry),
     )
     posted = request.method == "POST" and form.is_valid()
     if posted and _saved(form, services.save_industry, industry, actor=request.user):

@@ -11,7 +11,19 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from xiaoneng.accounts.models import User
-from xiaoneng.core.api import ScopedPrimaryKeyRelatedField, ScopedViewSetMixin
+from xiaoneng.core.api import (
+    ModelSerializer,
+    ScopedPrimaryKeyRelatedField,
+    ScopedViewSetMixin,
+    Serializer,
+)
+from xiaoneng.core.versioning import (
+    VERSION_HELP,
+    StaleEdit,
+    StaleEditConflict,
+    StaleEditSerializer,
+    version_of,
+)
 from xiaoneng.supervision import negative, services
 from xiaoneng.supervision.filters import ItemFilterSet
 from xiaoneng.supervision.lights import with_light
@@ -29,7 +41,10 @@ from xiaoneng.units.models import Unit
 
 def _drf_error(exc):
     """A service's refusal as DRF's: field errors under their field names (as the
-    serializers report them), other reasons under "detail"."""
+    serializers report them), other reasons under "detail"; an edit overtaken by someone
+    else's: 409 naming who changed what."""
+    if isinstance(exc, StaleEdit):
+        return StaleEditConflict(exc)
     if isinstance(exc, DjangoPermissionDenied):
         return PermissionDenied(str(exc) or None)
     if hasattr(exc, "error_dict"):
@@ -37,14 +52,18 @@ def _drf_error(exc):
     return ValidationError({"detail": exc.messages})
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class ItemSerializer(ModelSerializer):
     light = serializers.CharField(source="light_now", read_only=True)
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
+    version = serializers.SerializerMethodField(
+        help_text="读取时的版本：修改（transitions、progress）时原样带上。"
+    )
 
     class Meta:
         model = Item
         fields = [
             "id",
+            "version",
             "code",
             "kind",
             "title",
@@ -77,8 +96,11 @@ class ItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_version(self, item) -> str:
+        return version_of(item)
 
-class ItemCreateSerializer(serializers.Serializer):
+
+class ItemCreateSerializer(Serializer):
     kind = serializers.ChoiceField(choices=ItemKind.choices)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -103,7 +125,7 @@ class ItemCreateSerializer(serializers.Serializer):
     ref = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(Serializer):
     action = serializers.ChoiceField(choices=services.ACTIONS)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     percent = serializers.IntegerField(required=False, min_value=0, max_value=100)
@@ -111,18 +133,20 @@ class TransitionSerializer(serializers.Serializer):
     rectification = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.CharField(max_length=30, help_text=VERSION_HELP)
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     comment = serializers.CharField()
+    version = serializers.CharField(max_length=30, help_text=VERSION_HELP)
 
 
-class UrgeSerializer(serializers.Serializer):
+class UrgeSerializer(Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ChildrenSerializer(serializers.Serializer):
+class ChildrenSerializer(Serializer):
     units = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False)
@@ -159,7 +183,9 @@ class ItemViewSet(
             raise _drf_error(exc) from exc
         return Response(ItemSerializer(self._fresh(item)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=TransitionSerializer, responses=ItemSerializer)
+    @extend_schema(
+        request=TransitionSerializer, responses={200: ItemSerializer, 409: StaleEditSerializer}
+    )
     @action(detail=True, methods=["post"])
     def transitions(self, request, pk=None):
         item = self.get_object()
@@ -171,7 +197,9 @@ class ItemViewSet(
             raise _drf_error(exc) from exc
         return Response(ItemSerializer(self._fresh(item)).data)
 
-    @extend_schema(request=ProgressSerializer, responses=ItemSerializer)
+    @extend_schema(
+        request=ProgressSerializer, responses={200: ItemSerializer, 409: StaleEditSerializer}
+    )
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         item = self.get_object()
@@ -212,7 +240,7 @@ class ItemViewSet(
         return Response(ItemSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class ViolationSerializer(serializers.ModelSerializer):
+class ViolationSerializer(ModelSerializer):
     behaviour = ScopedPrimaryKeyRelatedField(queryset=Behaviour.objects.all())
     unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
     # An account outside the caller's scope gets the answer of an id that does not exist.

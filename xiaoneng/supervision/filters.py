@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.core.filters import FilterSet
+from xiaoneng.core.filters import FilterSet, IdFilter
 from xiaoneng.supervision.lights import light_expression
 from xiaoneng.supervision.models import Item, ItemKind, Light, Source, Status
 from xiaoneng.units.models import Unit
@@ -28,7 +28,7 @@ class ItemFilterSet(FilterSet):
     light = django_filters.ChoiceFilter(
         label=_("灯色"), choices=LIGHT_CHOICES, method="filter_light"
     )
-    unit = django_filters.NumberFilter(label=_("单位（含下级）"), method="filter_unit")
+    unit = IdFilter(label=_("单位（含下级）"), method="filter_unit")
     deadline_from = django_filters.DateFilter(
         label=_("时限自"), field_name="deadline", lookup_expr="gte"
     )
@@ -36,7 +36,7 @@ class ItemFilterSet(FilterSet):
         label=_("时限至"), field_name="deadline", lookup_expr="lte"
     )
     q = django_filters.CharFilter(label=_("编号或标题"), method="search")
-    parent = django_filters.NumberFilter(field_name="parent_id", label=_("上级事项"))
+    parent = IdFilter(field_name="parent_id", label=_("上级事项"))
 
     class Meta:
         model = Item

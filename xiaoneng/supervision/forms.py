@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accounts.models import User
+from xiaoneng.core.forms import Form, ModelForm
+from xiaoneng.core.versioning import VersionedFormMixin, version_of
 from xiaoneng.supervision import conf, services
 from xiaoneng.supervision.models import (
     ActionTaken,
@@ -57,7 +59,7 @@ def units_for(user):
     return Unit.objects.visible_to(user).filter(path__startswith=user.unit.path).order_by("path")
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     kind = forms.ChoiceField(label=_("类型"), choices=ItemKind.choices)
     title = forms.CharField(label=_("标题"), max_length=200)
     description = forms.CharField(
@@ -169,7 +171,7 @@ class AssignForm(forms.Form):
         return kwargs
 
 
-class ActionForm(forms.Form):
+class ActionForm(VersionedFormMixin, Form):
     comment = forms.CharField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -197,9 +199,10 @@ class ActionForm(forms.Form):
     }
 
     def __init__(self, *args, action: str, item=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        version = version_of(item) if item is not None else None
+        super().__init__(*args, version=version, **kwargs)
         self.action = action
-        keep = self.FIELDS.get(action, ["comment"])
+        keep = [*self.FIELDS.get(action, ["comment"]), "version"]
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
@@ -219,7 +222,7 @@ class ActionForm(forms.Form):
         self.auto_id = f"id_{action}_%s"
 
 
-class UrgeForm(forms.Form):
+class UrgeForm(Form):
     comment = forms.CharField(
         label=_("催办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -229,7 +232,7 @@ class UrgeForm(forms.Form):
         self.auto_id = "id_urge_%s"
 
 
-class DecomposeForm(forms.Form):
+class DecomposeForm(Form):
     units = forms.ModelMultipleChoiceField(
         label=_("下级单位"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple
     )
@@ -246,11 +249,11 @@ class DecomposeForm(forms.Form):
         )
 
 
-class ImportForm(forms.Form):
+class ImportForm(Form):
     file = forms.FileField(label=_("台账文件（.xlsx）"))
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     text = forms.CharField(
         label=_("国务院办公厅通知中的日期"),
@@ -261,7 +264,7 @@ class ScheduleForm(forms.Form):
     )
 
 
-class BehaviourForm(forms.ModelForm):
+class BehaviourForm(ModelForm):
     class Meta:
         model = Behaviour
         fields = ["name", "description", "sort"]
@@ -282,7 +285,7 @@ def lookup_field(model, to_field_name, label, help_text, not_found):
     )
 
 
-class ViolationForm(forms.ModelForm):
+class ViolationForm(ModelForm):
     person = lookup_field(
         User,
         "username",

@@ -130,10 +130,8 @@ def _date(value):
     needs its day."""
     if value in (None, ""):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
     if isinstance(value, dt.date):
-        return value
+        return parse_date(value)  # a date cell: the date window of every form
     text = as_text(value)
     digits = re.findall(r"\d+", text)
     reason = _("日期应写到日，如 2026-12-31、2026/12/31 或 2026年12月31日")
@@ -143,9 +141,10 @@ def _date(value):
         except BadValue as exc:
             reason = str(exc)
     try:  # what the import read before: ISO week dates and the like
-        return dt.date.fromisoformat(text.replace("/", "-").replace(".", "-"))
+        day = dt.date.fromisoformat(text.replace("/", "-").replace(".", "-"))
     except ValueError:
         raise ValueError(reason) from None
+    return parse_date(day)
 
 
 def _split(text: str) -> list[str]:
@@ -500,6 +499,11 @@ def _changes(row, v, data, item: Item, actor, err) -> dict:
         new["lead_unit"] = lead
         if not services.can_assign_to(actor, lead):
             err(row, "lead_unit", _("无权向该单位交办"), v["lead_unit"])
+        elif item.parent_id:
+            try:
+                services.check_child_unit(item.parent, lead, actor=actor)
+            except ValidationError as exc:
+                err(row, "lead_unit", exc.messages[0], v["lead_unit"])
     # Moved to another unit, the person named in the old one cannot follow it there.
     left_behind = item.responsible_id and item.responsible.unit_id != lead.pk
     if data["responsible"] is not None and data["responsible"] != item.responsible:
@@ -617,4 +621,10 @@ def _update(item: Item, *, actor, changes: dict, file_label: str = "") -> Item:
         services._notify(item, fresh, "assigned", _("新交办事项"), robots="lead_unit" in changes)
     if people - fresh:
         services._notify(item, people - fresh, "import", _("台账导入修改了%s") % "、".join(labels))
+    if (
+        "lead_unit" in changes
+        and item.parent_id
+        and not item.lead_unit.is_within(item.parent.lead_unit)
+    ):
+        services.tell_parent(item)
     return item

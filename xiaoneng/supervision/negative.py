@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.accounts.services import is_province_supervisor
 from xiaoneng.supervision.models import Item, Violation
 from xiaoneng.supervision.services import SUPERVISOR_ROLES
 
@@ -65,8 +66,8 @@ def set_published(violation: Violation, *, actor, published: bool, comment: str 
 def save_behaviour(behaviour, *, actor, name: str, description: str = "", sort: int = 0):
     from xiaoneng.supervision.models import Behaviour
 
-    if actor is not None and not actor.has_role(*SUPERVISOR_ROLES):
-        raise PermissionDenied(_("只有督查人员可以维护负面清单。"))
+    if not is_province_supervisor(actor):
+        raise PermissionDenied(_("负面行为目录全省统一，只有省效能办可以维护。"))
     behaviour = behaviour or Behaviour()
     behaviour.name = name
     behaviour.description = description

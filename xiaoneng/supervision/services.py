@@ -3,19 +3,23 @@ decompose (holidays are in holidays.py, the deadline scan in scan.py, the negati
 negative.py). Each is atomic, re-checks scope inside the
 transaction, writes the timeline and the change log, and notifies after commit."""
 
+import contextvars
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Avg, Case, F, IntegerField, Value, When
+from django.db.models import Avg, Case, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from xiaoneng.core import audit
+from xiaoneng.core.versioning import check_version
 from xiaoneng.notifications.services import notify
 from xiaoneng.supervision import conf
 from xiaoneng.supervision.models import (
@@ -71,6 +75,40 @@ def can_assign_to(actor, unit: Unit) -> bool:
     if actor.unit is None or not unit.is_within(actor.unit):
         return False
     return actor.has_role(*SUPERVISOR_ROLES, "leader")
+
+
+def check_child_unit(parent: Item, unit: Unit, *, actor) -> bool:
+    """May a child item of `parent` be led by `unit`? Within the parent's lead unit's
+    subtree, yes. Outside it only for an assigner whose subtree holds both the parent's
+    lead unit and `unit` (a prefecture asks another county to help with a county's item);
+    then the parent's lead unit must be told: True. Otherwise ValidationError on lead_unit."""
+    if unit.is_within(parent.lead_unit):
+        return False
+    reach = getattr(actor, "unit", None)
+    if actor is None or (
+        reach is not None and parent.lead_unit.is_within(reach) and unit.is_within(reach)
+    ):
+        return True
+    raise ValidationError(
+        {
+            "lead_unit": _(
+                "上级事项 %(code)s 的子事项只能交办给其牵头单位（%(unit)s）及其下级单位。"
+            )
+            % {"code": parent.code, "unit": parent.lead_unit.name}
+        }
+    )
+
+
+def counted_children(parent: Item):
+    """The children whose progress and state are the parent's: those check_child_unit
+    allows — led within the parent's lead unit's subtree, or assigned by a unit whose
+    subtree holds the parent's lead unit. A child outside both (an old row, assigned
+    before the rule) neither feeds the parent's progress nor holds its closure."""
+    lead = parent.lead_unit
+    return parent.children.filter(
+        Q(lead_unit__path__startswith=lead.path)
+        | Q(assigning_unit_id__in=[*lead.ancestor_ids(), lead.pk])
+    )
 
 
 def member_named(unit: Unit, text: str):
@@ -148,6 +186,18 @@ def _notify(item: Item, recipients: set[int], verb: str, title: str, *, robots=F
     )
 
 
+def tell_parent(child: Item) -> None:
+    """The parent's lead unit hears of a child item assigned outside its subtree."""
+    parent = child.parent
+    _notify(
+        parent,
+        handler_ids(parent),
+        "child_assigned",
+        _("上级单位在本事项下向%(unit)s交办了子事项“%(title)s”")
+        % {"unit": child.lead_unit.name, "title": child.title},
+    )
+
+
 # --- assignment ------------------------------------------------------------------------
 
 
@@ -168,6 +218,36 @@ def _event(item, action, *, actor, comment="", percent=None, from_status="", to_
     )
 
 
+# The attachment files an action wrote: deleted again if the action fails.
+_written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "supervision_written_files", default=None
+)
+
+
+def removes_files_on_failure(action):
+    """Wraps an action outside its transaction: if it raises (a refused file, a refused
+    action, a failed commit), its rows roll back and the attachment files it wrote are
+    deleted. (Run inside a caller's own transaction, a later rollback of that one would
+    leave them: no caller with files does that.)"""
+
+    @functools.wraps(action)
+    def run(*args, **kwargs):
+        if _written.get() is not None:  # nested: the outer action cleans up
+            return action(*args, **kwargs)
+        token = _written.set([])
+        try:
+            return action(*args, **kwargs)
+        except BaseException:
+            for name in _written.get():
+                default_storage.delete(name)
+            raise
+        finally:
+            _written.reset(token)
+
+    return run
+
+
+@removes_files_on_failure
 @transaction.atomic
 def assign_item(
     *,
@@ -201,8 +281,15 @@ def assign_item(
         raise ValidationError({"title": _("请填写标题。")})
     if not can_assign_to(actor, lead_unit):
         raise PermissionDenied(_("只能向本单位及下级单位交办。"))
+    tell = False
     if parent is not None:
         parent.ensure_visible_to(actor) if actor else None
+        tell = check_child_unit(parent, lead_unit, actor=actor)
+    try:
+        for f in files:
+            check_upload(f)
+    except ValidationError as exc:
+        raise ValidationError({"files": exc.messages}) from None
     assigned_on = assigned_on or timezone.localdate()
     if sum(x is not None for x in (deadline, deadline_days, deadline_workdays)) > 1:
         raise ValidationError({"deadline": _("办理时限只能给出一种：日期、自然日或工作日。")})
@@ -262,6 +349,8 @@ def assign_item(
         add_attachment(item, f, actor=actor, event=event)
     if notify_people:
         _notify(item, handler_ids(item), "assigned", _("新交办事项"), robots=True)
+    if tell:
+        tell_parent(item)
     return item
 
 
@@ -318,7 +407,18 @@ def sniff(head: bytes, name: str) -> str:
     raise ValidationError(_("不支持的文件类型：只接受 PDF、PNG、JPEG、DOCX、XLSX 和纯文本。"))
 
 
-def add_attachment(item: Item, upload, *, actor, event: ItemEvent | None = None) -> Attachment:
+# A longer name cannot be stored whole (the file system's limit is 255 bytes), and cut
+# short it would lose the extension that says what the file is.
+NAME_MAX_CHARS = 100
+
+
+def check_upload(upload) -> str:
+    """The upload's content type; ValidationError naming the file if it is refused."""
+    if len(upload.name) > NAME_MAX_CHARS:
+        raise ValidationError(
+            _("文件名过长（不能超过 %(max)d 个字）：%(name)s…")
+            % {"max": NAME_MAX_CHARS, "name": upload.name[:20]}
+        )
     limit = settings.UPLOAD_MAX_MB * 1024 * 1024
     if upload.size > limit:
         raise ValidationError(
@@ -328,7 +428,18 @@ def add_attachment(item: Item, upload, *, actor, event: ItemEvent | None = None)
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    ctype = sniff(head, upload.name)
+    try:
+        return sniff(head, upload.name)
+    except ValidationError as exc:
+        raise ValidationError(
+            _("文件“%(name)s”：%(reason)s") % {"name": upload.name, "reason": exc.messages[0]}
+        ) from None
+
+
+def add_attachment(item: Item, upload, *, actor, event: ItemEvent | None = None) -> Attachment:
+    """Store one file. Actions check every file first (check_upload), so that one refused
+    file writes none; run outside an action, a failure leaves no file either."""
+    ctype = check_upload(upload)
     att = Attachment(
         item=item,
         event=event,
@@ -338,7 +449,15 @@ def add_attachment(item: Item, upload, *, actor, event: ItemEvent | None = None)
         uploaded_by=actor,
     )
     att.file.save(upload.name, upload, save=False)
-    att.save()
+    written = _written.get()
+    if written is not None:
+        written.append(att.file.name)
+    try:
+        att.save()
+    except BaseException:
+        if written is None:
+            default_storage.delete(att.file.name)
+        raise
     return att
 
 
@@ -407,6 +526,7 @@ def _lock(item: Item, actor) -> Item:
     return Item.objects.select_for_update(of=("self",)).select_related("parent").get(pk=item.pk)
 
 
+@removes_files_on_failure
 @transaction.atomic
 def transition(
     item: Item,
@@ -420,12 +540,15 @@ def transition(
     evidence: str | None = None,
     override_reason: str = "",
     files=(),
+    version: str | None = None,
 ) -> Item:
-    """Move an item along its lifecycle; refuses what the rules don't allow, with a reason."""
+    """Move an item along its lifecycle; refuses what the rules don't allow, with a reason.
+    `version`: the version the item was read at (core.versioning); None: not checked."""
     rule = RULES.get(action)
     if rule is None:
         raise ValidationError(_("未知操作：%s") % action)
     item = _lock(item, actor)
+    check_version(item, version)
     if item.status not in rule.sources:
         raise ValidationError(
             _("事项当前状态为“%(status)s”，不能%(action)s。")
@@ -435,6 +558,8 @@ def transition(
         raise PermissionDenied(_("只有牵头单位的承办人可以%s。") % rule.label)
     if rule.who == REVIEWER and not is_reviewer(actor, item):
         raise PermissionDenied(_("只有交办单位的督查人员可以%s。") % rule.label)
+    for f in files:
+        check_upload(f)
     comment = (comment or "").strip()
     if action == "submit_plan":
         plan = (plan if plan is not None else comment).strip()
@@ -446,7 +571,9 @@ def transition(
         raise ValidationError(_("请填写说明（%s 需要说明）。") % rule.label)
     # An item split into child items takes its progress from them (roll_up), whatever
     # its own reports say.
-    has_children = action in ("report_progress", "request_closure") and item.children.exists()
+    has_children = (
+        action in ("report_progress", "request_closure") and counted_children(item).exists()
+    )
     if action == "report_progress":
         if percent is None:
             raise ValidationError(_("请填写进度百分比。"))
@@ -475,7 +602,7 @@ def transition(
         if not has_children:
             item.progress = 100
     if action == "approve":
-        open_children = item.children.filter(status__in=OPEN_STATUSES).count()
+        open_children = counted_children(item).filter(status__in=OPEN_STATUSES).count()
         if open_children:
             if not override_reason.strip():
                 raise ValidationError(
@@ -523,9 +650,15 @@ def submit_plan(item, *, actor, plan, comment=""):
     return transition(item, actor=actor, action="submit_plan", plan=plan, comment=comment)
 
 
-def report_progress(item, *, actor, percent, comment, files=()):
+def report_progress(item, *, actor, percent, comment, files=(), version=None):
     return transition(
-        item, actor=actor, action="report_progress", percent=percent, comment=comment, files=files
+        item,
+        actor=actor,
+        action="report_progress",
+        percent=percent,
+        comment=comment,
+        files=files,
+        version=version,
     )
 
 
@@ -556,8 +689,9 @@ def reopen(item, *, actor, comment):
 
 
 def roll_up(parent: Item) -> None:
-    """The parent's progress is the mean of its children's (closed children count 100 %)."""
-    value = parent.children.aggregate(
+    """The parent's progress is the mean of its counted children's (closed children count
+    100 %)."""
+    value = counted_children(parent).aggregate(
         p=Avg(
             Case(
                 When(status=Status.CLOSED, then=Value(100)),

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.audit import history_for
+from xiaoneng.core.converters import parse_id
+from xiaoneng.core.versioning import StaleEdit
 from xiaoneng.core.xlsx import ImportFailed, xlsx_response
 from xiaoneng.supervision import ledger, listing, services
 from xiaoneng.supervision.filters import LIGHT_CHOICES, ItemFilterSet
@@ -177,8 +179,12 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_page(request, item: Item, refused: ActionForm | None = None) -> HttpResponse:
     """The item's page; `refused`: an action's form sent back with its errors and what was
     typed (the other actions' forms fresh)."""
+    # Only the child items the viewer may see, and only those are counted.
     children = list(
-        with_light(item.children.all()).select_related("lead_unit").order_by("lead_unit__code")
+        visible_items(request.user)
+        .filter(parent=item)
+        .select_related("lead_unit")
+        .order_by("lead_unit__code")
     )
     item.open_children = sum(1 for c in children if c.status != Status.CLOSED)
     actions = services.allowed_actions(request.user, item)
@@ -218,7 +224,9 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     item = get_item(request, pk)
     if action not in services.RULES:
         raise Http404
-    item.open_children = item.children.filter(status__in=OPEN_STATUSES).count()
+    item.open_children = (
+        Item.objects.visible_to(request.user).filter(parent=item, status__in=OPEN_STATUSES).count()
+    )
     form = ActionForm(request.POST, request.FILES, action=action, item=item)
     label = services.RULES[action].label
     if not form.is_valid():
@@ -237,9 +245,17 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             evidence=data.get("evidence"),
             override_reason=data.get("override_reason", ""),
             files=data.get("files") or [],
+            version=data.get("version"),
         )
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("无权执行该操作。"))
+    except StaleEdit as exc:
+        # What was typed stays, now at the item's current version: saving again goes through.
+        messages.error(
+            request, _("未能%(action)s：%(reason)s") % {"action": label, "reason": _errors(exc)}
+        )
+        form.stale(exc)
+        return _detail_page(request, item, refused=form)
     except ValidationError as exc:
         # Back to the page with what was typed (a redirect would lose it).
         messages.error(
@@ -305,10 +321,10 @@ def item_create(request: HttpRequest) -> HttpResponse:
         for k in ("kind", "title", "description", "source", "ref")
         if k in request.GET
     }
-    if request.GET.get("lead_unit", "").isdigit():
-        initial["lead_unit"] = int(request.GET["lead_unit"])
-    if request.GET.get("parent", "").isdigit():
-        initial["parent"] = int(request.GET["parent"])
+    if lead_unit := parse_id(request.GET.get("lead_unit")):
+        initial["lead_unit"] = lead_unit
+    if parent := parse_id(request.GET.get("parent")):
+        initial["parent"] = parent
     form = AssignForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
@@ -324,10 +340,8 @@ def item_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("已交办：%s") % item.code)
             return redirect("supervision:item_detail", item.pk)
-    parent_id = str(form["parent"].value() or "")
-    parent = (
-        form.fields["parent"].queryset.filter(pk=parent_id).first() if parent_id.isdigit() else None
-    )
+    parent_id = parse_id(form["parent"].value())
+    parent = form.fields["parent"].queryset.filter(pk=parent_id).first() if parent_id else None
     return render(
         request,
         "supervision/item_form.html",

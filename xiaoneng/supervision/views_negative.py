@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.accounts.services import is_province_supervisor
 from xiaoneng.core.audit import history_for
+from xiaoneng.core.converters import parse_id
 from xiaoneng.supervision import holidays, negative, services
 from xiaoneng.supervision.forms import BehaviourForm, ScheduleForm, ViolationForm
 from xiaoneng.supervision.models import Behaviour, Holiday, Item, Violation
@@ -31,8 +33,8 @@ def violation_list(request: HttpRequest) -> HttpResponse:
         .filter(unit__path__startswith=request.user.unit.path)
         .select_related("behaviour", "unit", "person")
     )
-    if request.GET.get("behaviour", "").isdigit():
-        qs = qs.filter(behaviour_id=request.GET["behaviour"])
+    if behaviour := parse_id(request.GET.get("behaviour")):
+        qs = qs.filter(behaviour_id=behaviour)
     page = Paginator(qs.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -63,8 +65,8 @@ def exposure_board(request: HttpRequest) -> HttpResponse:
 def violation_create(request: HttpRequest) -> HttpResponse:
     _supervisor_only(request.user)
     initial = {}
-    if request.GET.get("item", "").isdigit():  # from an item's page: its code and lead unit
-        item = Item.objects.visible_to(request.user).filter(pk=request.GET["item"]).first()
+    if item_id := parse_id(request.GET.get("item")):  # from an item's page: its code, lead unit
+        item = Item.objects.visible_to(request.user).filter(pk=item_id).first()
         if item is not None:
             initial.update(item=item.code, unit=item.lead_unit_id)
     form = ViolationForm(request.POST or None, user=request.user, initial=initial)
@@ -124,14 +126,16 @@ def behaviour_list(request: HttpRequest) -> HttpResponse:
         "supervision/behaviour_list.html",
         {
             "behaviours": Behaviour.objects.visible_to(request.user),
-            "can_edit": request.user.has_role(*services.SUPERVISOR_ROLES),
+            "can_edit": is_province_supervisor(request.user),
         },
     )
 
 
 @login_required
 def behaviour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _supervisor_only(request.user)
+    staff_only(request.user)
+    if not is_province_supervisor(request.user):
+        raise PermissionDenied(_("负面行为目录全省统一，只有省效能办可以维护。"))
     behaviour = get_object_or_404(Behaviour.objects.visible_to(request.user), pk=pk) if pk else None
     form = BehaviourForm(request.POST or None, instance=behaviour)
     if request.method == "POST" and form.is_valid():

@@ -1,11 +1,11 @@
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 
-from xiaoneng.core.api import ScopedViewSetMixin
+from xiaoneng.core.api import ModelSerializer, ScopedViewSetMixin
 from xiaoneng.units.filters import UnitFilterSet
 from xiaoneng.units.models import Unit
 
 
-class UnitSerializer(serializers.ModelSerializer):
+class UnitSerializer(ModelSerializer):
     class Meta:
         model = Unit
         fields = [

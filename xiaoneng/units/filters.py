@@ -1,11 +1,12 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.core.filters import FilterSet
+from xiaoneng.core.filters import FilterSet, IdFilter
 from xiaoneng.units.models import Kind, Level, Unit
 
 
 class UnitFilterSet(FilterSet):
-    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id", label=_("上级单位"))
     level = django_filters.ChoiceFilter(choices=Level.choices)
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
     code = django_filters.CharFilter()

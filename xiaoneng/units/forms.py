@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.core.forms import Form, ModelForm
+from xiaoneng.core.versioning import VersionedFormMixin
 from xiaoneng.units.models import Unit
 
 
-class UnitForm(forms.ModelForm):
+class UnitForm(VersionedFormMixin, ModelForm):
     class Meta:
         model = Unit
         fields = ["code", "name", "short_name", "level", "kind", "parent", "sort"]
@@ -16,5 +18,5 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].label = _("上级单位")
 
 
-class UnitFilterForm(forms.Form):
+class UnitFilterForm(Form):
     q = forms.CharField(label=_("名称或编码"), required=False)

@@ -1,6 +1,7 @@
 """Units (单位/组织): a tree from the province down to communities, with departments at any level."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, lookups
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +92,24 @@ class Unit(BaseModel):
         if unit is None or not user.is_staff_member:
             return None
         return Q(path__startswith=unit.path) | Q(pk__in=unit.ancestor_ids())
+
+    def validate_unique(self, exclude=None):
+        """A deleted unit keeps its code (ledgers, imports and the change log name units by
+        code, and the unit can be restored): a new unit cannot take it. Say so, rather than
+        fail at the INSERT."""
+        super().validate_unique(exclude)
+        if exclude and "code" in exclude:
+            return
+        deleted = (
+            Unit.all_objects.filter(code=self.code, deleted_at__isnull=False)
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if deleted is not None:
+            message = _(
+                "编码 %(code)s 属于已删除的单位“%(name)s”，可在回收站恢复，或改用其他编码。"
+            )
+            raise ValidationError({"code": message % {"code": self.code, "name": deleted.name}})
 
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.split("/") if p][:-1]

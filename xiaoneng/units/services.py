@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoneng.core.versioning import check_version
 from xiaoneng.units.models import LEVEL_ORDER, Kind, Level, Unit
 
 UNIT_ADMIN_ROLES = ("unit_admin", "supervisor")
@@ -72,8 +73,10 @@ def create_unit(
 
 
 @transaction.atomic
-def update_unit(unit: Unit, *, actor, **changes) -> Unit:
+def update_unit(unit: Unit, *, actor, version: str | None = None, **changes) -> Unit:
+    """`version`: the version the edit was read at (core.versioning); None: not checked."""
     _check_manager(actor, unit.parent)
+    check_version(Unit.all_objects.select_for_update().get(pk=unit.pk), version)
     for field, value in changes.items():
         setattr(unit, field, value)
     if unit.parent_id and unit.parent.is_within(unit):

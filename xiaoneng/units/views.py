@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core.audit import history_for
+from xiaoneng.core.converters import parse_id
+from xiaoneng.core.versioning import StaleEdit
 from xiaoneng.units import services
 from xiaoneng.units.filters import UnitFilterSet
 from xiaoneng.units.forms import UnitForm
@@ -70,6 +72,8 @@ def _form_view(request, *, unit: Unit | None, parent: Unit | None):
                 unit = services.update_unit(
                     Unit.objects.get(pk=unit.pk), actor=request.user, **data
                 )
+        except StaleEdit as exc:
+            form.stale(exc)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for field, errors in exc.error_dict.items():
@@ -89,7 +93,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("parent"):
         parent = get_object_or_404(
             Unit.objects.visible_to(request.user).filter(path__startswith=request.user.unit.path),
-            pk=request.GET["parent"],
+            pk=parse_id(request.GET["parent"]),
         )
     return _form_view(request, unit=None, parent=parent)
 

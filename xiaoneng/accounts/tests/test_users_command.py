@@ -155,8 +155,14 @@ def test_a_file_that_is_not_excel_is_refused(county_a, tmp_path):
 def test_the_web_import_is_scoped_to_the_admins_subtree(
     client_for, admin_a, county_a, county_b, tmp_path
 ):
-    path = sheet(tmp_path, [["far", "远方", "530102", "承办人", None]])
-    with open(path, "rb") as fh:
-        response = client_for(admin_a).post("/accounts/users/import/", {"file": fh})
-    assert "该单位不在您的管理范围内" in response.content.decode()
+    """A unit outside the admin's subtree is answered as a code that does not exist (no
+    existence oracle): the same words, word for word."""
+    answers = []
+    for code in ("530102", "999999"):  # county B's code; a made-up one
+        path = sheet(tmp_path, [["far", "远方", code, "承办人", None]])
+        with open(path, "rb") as fh:
+            response = client_for(admin_a).post("/accounts/users/import/", {"file": fh})
+        errors = response.context["errors"]
+        answers.append([(e.column, e.message) for e in errors])
+    assert answers[0] == answers[1] == [("单位编码", "没有这个单位编码")]
     assert not User.objects.filter(username="far").exists()

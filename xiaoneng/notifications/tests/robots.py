@@ -1,5 +1,7 @@
 """A real HTTP server on 127.0.0.1 standing in for DingTalk and WeCom group robots (no mocks):
-it records every message (path, JSON body) and answers with the next scripted answer."""
+it records every request (path, JSON body; None for a GET) and answers with the next
+scripted answer. Robots may post there only when 127.0.0.1 is allow-listed
+(settings.WEBHOOK_ALLOWED_HOSTS, as for an intranet relay)."""
 
 import base64
 import contextlib
@@ -16,7 +18,9 @@ DOWN = (500, {"error": "upstream down"})
 
 @contextlib.contextmanager
 def serve(*script):
-    """with serve([answers…]) as (base_url, received): … — the last answer repeats (OK by default)."""
+    """with serve(answers…) as (base_url, received): … — the last answer repeats (OK by default).
+    An answer is (status, body) or (status, body, headers); a dict body is sent as JSON, a
+    string as plain text."""
     received: list = []
     answers = list(script) or [OK]
 
@@ -24,11 +28,20 @@ def serve(*script):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             received.append((self.path, json.loads(body)))
-            status, answer = answers[min(len(received), len(answers)) - 1]
-            data = json.dumps(answer).encode()
+            self.answer(*answers[min(len(received), len(answers)) - 1])
+
+        def do_GET(self):
+            received.append((self.path, None))
+            self.answer(*answers[min(len(received), len(answers)) - 1])
+
+        def answer(self, status, body, headers=None):
+            is_json = isinstance(body, dict)
+            data = (json.dumps(body) if is_json else body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "application/json" if is_json else "text/plain")
             self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 

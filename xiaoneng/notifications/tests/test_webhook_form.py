@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.versioning import version_of
 from xiaoneng.notifications.models import Webhook
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def post(client, hook, **changes):
         "url": "",
         "secret": "",
         "active": "on",
+        "version": version_of(Webhook.objects.get(pk=hook.pk)),  # as the form was just read
         **changes,
     }
     return client.post(reverse("notifications:webhook_edit", args=[hook.pk]), data)

@@ -25,9 +25,10 @@ def received() -> list[str]:
 
 
 @pytest.fixture
-def robot(county_a):
-    """robot(*answers) → a WeCom robot whose server (robots.serve, a real local HTTP server)
-    answers each message with the next answer; the last one repeats."""
+def robot(county_a, settings):
+    """robot(*answers) → a WeCom robot whose server (robots.serve, a real local HTTP server,
+    allow-listed as a relay) answers each message with the next answer; the last repeats."""
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     with contextlib.ExitStack() as stack:
 
         def _hook(*script):

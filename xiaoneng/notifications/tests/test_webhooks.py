@@ -9,7 +9,8 @@ from xiaoneng.notifications.tests.robots import dingtalk_signature_ok, serve
 
 
 @pytest.fixture
-def robot_server():
+def robot_server(settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]  # the local robot server, as a relay
     with serve() as server:
         yield server
 

@@ -6,6 +6,7 @@ import pytest
 
 from xiaoneng.conftest import make_user
 from xiaoneng.core.models import ChangeLog
+from xiaoneng.core.versioning import version_of
 
 
 @pytest.fixture
@@ -24,7 +25,8 @@ def test_it_lists_the_batches_with_their_projects(client_for, handler_b, batch, 
 def test_the_province_edits_name_and_ceremony_date(client_for, province_supervisor, batch, url):
     client = client_for(province_supervisor)
     assert f'href="{url}"' in client.get("/projects/batches/").content.decode()
-    response = client.post(url, {"name": "2022年第2季度集中开工", "ceremony_date": "2022/6/18"})
+    data = {"name": "2022年第2季度集中开工", "ceremony_date": "2022/6/18"}
+    response = client.post(url, {**data, "version": version_of(batch)})
     assert response.status_code == 302 and response["Location"] == "/projects/batches/"
     batch.refresh_from_db()
     assert (batch.name, batch.ceremony_date) == ("2022年第2季度集中开工", dt.date(2022, 6, 18))

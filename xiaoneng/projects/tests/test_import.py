@@ -157,7 +157,8 @@ def test_it_keeps_an_importer_within_their_subtree(batch, county_a, county_b, ha
     admin_b = make_user("wh_admin", county_b, "unit_admin")
     with pytest.raises(ImportFailed) as info:
         services.import_projects(_ledger([ledger_row("P1")]), batch=batch, actor=admin_b)
-    assert "不在您的管理范围内" in info.value.errors[0].message
+    # A county outside the importer's subtree reads as one that does not exist (issue 10).
+    assert info.value.errors[0].message == "没有这个县市区"
     with pytest.raises(PermissionDenied):
         services.import_projects(
             _ledger([ledger_row("P1", county="五华区")]), batch=batch, actor=handler_b

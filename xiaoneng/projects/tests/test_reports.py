@@ -103,14 +103,13 @@ def test_only_reporters_in_scope_may_report(project, county_b, handler_a):
 
 def test_the_form_saves_a_report(project, reporter, client_for):
     client = client_for(reporter)
-    response = client.post(
-        f"/projects/{project.pk}/report/",
-        {"year": 2022, "month": 6, "completed_this_month": "80", "progress": "主体施工"},
-    )
+    data = {"year": 2022, "month": 6, "completed_this_month": "80", "progress": "主体施工"}
+    response = client.post(f"/projects/{project.pk}/report/", {**data, "version": "0"})
     assert response.status_code == 302
     assert MonthlyReport.objects.get(project=project).completed_ytd == D("80.00")
     response = client.post(
-        f"/projects/{project.pk}/report/", {"year": 2022, "month": 7, "completed_ytd": "5000"}
+        f"/projects/{project.pk}/report/",
+        {"year": 2022, "month": 7, "completed_ytd": "5000", "version": "0"},
     )
     assert response.status_code == 200
     assert "不能大于总投资" in response.content.decode()

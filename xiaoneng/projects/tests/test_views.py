@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.versioning import version_of
 from xiaoneng.projects.models import ImportJob, Project
 
 from .conftest import HEADERS, ledger_row, xlsx
@@ -226,7 +227,7 @@ def test_only_the_province_edits_the_industry_catalogue(
     )
     response = client_for(province_supervisor).post(
         f"/projects/industries/{traffic.pk}/",
-        {"name": "交通", "aliases": "交通运输、公路", "sort": 6},
+        {"name": "交通", "aliases": "交通运输、公路", "sort": 6, "version": version_of(traffic)},
     )
     assert response.status_code == 302
     traffic.refresh_from_db()
@@ -246,9 +247,11 @@ def test_the_industry_pages_add_edit_and_refuse_a_duplicate_name(client_for, pro
     assert r.status_code == 200 and "已有同名行业" in r.context["form"].errors["name"][0]
     new = Industry.objects.get(name="低空经济")
     edit = reverse("projects:industry_edit", args=[new.pk])
-    r = c.post(edit, {"name": "交通", "aliases": "", "sort": 50})
+    r = c.post(edit, {"name": "交通", "aliases": "", "sort": 50, "version": version_of(new)})
     assert r.status_code == 200 and "已有同名行业" in r.context["form"].errors["name"][0]
-    r = c.post(edit, {"name": "低空经济", "aliases": "无人机", "sort": 50})
+    r = c.post(
+        edit, {"name": "低空经济", "aliases": "无人机", "sort": 50, "version": version_of(new)}
+    )
     assert r.status_code == 302
     new.refresh_from_db()
     assert new.aliases == "无人机"

@@ -36,7 +36,7 @@ def test_it_runs_transitions_progress_urges_and_children(province_supervisor, ha
 
     street = make_unit("530112001", "碧鸡街道", Level.TOWNSHIP, county_a)
     sup, h = api(province_supervisor), api(handler_a)
-    pk = sup.post(
+    created = sup.post(
         "/api/items/",
         {
             "kind": "problem",
@@ -45,22 +45,28 @@ def test_it_runs_transitions_progress_urges_and_children(province_supervisor, ha
             "deadline": (dt.date.today() + dt.timedelta(days=20)).isoformat(),
         },
         format="json",
-    ).json()["id"]
+    ).json()
+    pk, version = created["id"], created["version"]
     assert h.post(
-        f"/api/items/{pk}/transitions/", {"action": "approve"}, format="json"
+        f"/api/items/{pk}/transitions/", {"action": "approve", "version": version}, format="json"
     ).status_code in (400, 403)
     r = h.post(
-        f"/api/items/{pk}/transitions/", {"action": "acknowledge", "comment": "收到"}, format="json"
+        f"/api/items/{pk}/transitions/",
+        {"action": "acknowledge", "comment": "收到", "version": version},
+        format="json",
     )
     assert r.json()["status"] == "acknowledged"
-    r = h.post(f"/api/items/{pk}/progress/", {"percent": 30, "comment": "推进"}, format="json")
+    progress = {"percent": 30, "comment": "推进", "version": r.json()["version"]}
+    r = h.post(f"/api/items/{pk}/progress/", progress, format="json")
     assert r.json()["progress"] == 30 and r.json()["status"] == "in_progress"
     r = sup.post(f"/api/items/{pk}/urges/", {"comment": "快"}, format="json")
     assert r.status_code == 201 and r.json()["urge_count"] == 1
     r = h.post(f"/api/items/{pk}/children/", {"units": [street.pk]}, format="json")
     assert r.status_code == 201 and len(r.json()) == 1
     assert len(h.get(f"/api/items/{pk}/children/").json()) == 1
-    r = h.post(f"/api/items/{pk}/transitions/", {"action": "submit_plan"}, format="json")
+    version = h.get(f"/api/items/{pk}/").json()["version"]
+    plan = {"action": "submit_plan", "version": version}
+    r = h.post(f"/api/items/{pk}/transitions/", plan, format="json")
     assert r.status_code == 400 and "不能" in str(r.json())
     listed = sup.get("/api/items/?light=green&kind=problem").json()
     assert listed["count"] >= 1

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from xiaoneng.conftest import make_unit
+from xiaoneng.core.versioning import version_of
 from xiaoneng.supervision import services
 from xiaoneng.supervision.models import Behaviour, Holiday, Item, Violation
 from xiaoneng.units.models import Level
@@ -101,7 +102,7 @@ def test_the_action_view_reports_refusals(make_item, client_for, handler_a):
     c = client_for(handler_a)
     r = c.post(
         reverse("supervision:item_action", args=[item.pk, "request_closure"]),
-        {"comment": "x"},
+        {"comment": "x", "version": version_of(item)},
         follow=True,
     )
     assert "不能申请办结" in r.content.decode()
@@ -207,7 +208,7 @@ def test_a_refused_action_keeps_what_was_typed(make_item, client_for, handler_a)
     services.acknowledge(item, actor=handler_a)
     c = client_for(handler_a)
     url = reverse("supervision:item_action", args=[item.pk, "report_progress"])
-    r = c.post(url, {"comment": "已完成三个片区的摸底排查，正在整改"})
+    r = c.post(url, {"comment": "已完成三个片区的摸底排查，正在整改", "version": version_of(item)})
     page = r.content.decode()
     assert r.status_code == 200
     assert "未能进展反馈" in page and "已完成三个片区的摸底排查，正在整改" in page
@@ -216,7 +217,11 @@ def test_a_refused_action_keeps_what_was_typed(make_item, client_for, handler_a)
     # Refused by the service (a problem needs its rectification measures): the text stays.
     r = c.post(
         reverse("supervision:item_action", args=[item.pk, "request_closure"]),
-        {"comment": "片区管网全部更换完毕", "rectification": ""},
+        {
+            "comment": "片区管网全部更换完毕",
+            "rectification": "",
+            "version": version_of(Item.objects.get(pk=item.pk)),
+        },
     )
     page = r.content.decode()
     assert "问题类事项申请办结前须填写整改措施" in page and "片区管网全部更换完毕" in page

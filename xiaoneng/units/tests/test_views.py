@@ -1,3 +1,4 @@
+from xiaoneng.core.versioning import version_of
 from xiaoneng.units.models import Unit
 
 
@@ -19,7 +20,8 @@ def test_an_admin_adds_edits_and_deletes_a_unit_below(client_for, admin_a, count
     assert client.post("/units/new/", form(county_a)).status_code == 302
     unit = Unit.objects.get(code="530112010")
     assert unit.parent == county_a and unit.path == f"{county_a.path}{unit.pk}/"
-    response = client.post(f"/units/{unit.pk}/edit/", form(county_a, short_name="团结"))
+    edited = form(county_a, short_name="团结", version=version_of(unit))
+    response = client.post(f"/units/{unit.pk}/edit/", edited)
     assert response.status_code == 302
     unit.refresh_from_db()
     assert unit.short_name == "团结"

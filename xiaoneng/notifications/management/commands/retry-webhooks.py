@@ -5,9 +5,9 @@ from xiaoneng.core.context import acting_as
 
 class Command(BaseCommand):
     help = (
-        "Attempt every robot message whose retry is due. The database task queue schedules "
-        "retries by itself; run this from cron (e.g. every 5 minutes) when the queue cannot "
-        "defer tasks (the immediate backend) or was down."
+        "Attempt every robot message and email whose retry is due. The database task queue "
+        "schedules retries by itself; run this from cron (e.g. every 5 minutes) when the "
+        "queue cannot defer tasks (the immediate backend) or was down."
     )
 
     def handle(self, *args, **options):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         with acting_as(None):
             counts = retry_due_deliveries()
         self.stdout.write(
-            "群机器人消息：送达 {sent}，待重试 {retry}，失败 {failed}。".format(
+            "群机器人消息与邮件：送达 {sent}，待重试 {retry}，失败 {failed}。".format(
                 sent=counts.get("sent", 0),
                 retry=counts.get("retry", 0),
                 failed=counts.get("failed", 0),
