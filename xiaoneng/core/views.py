@@ -68,7 +68,9 @@ def restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         obj = (
             model.all_objects.visible_to(request.user)
             .filter(pk=pk, deleted_at__isnull=False)
-            .select_for_update()
+            # Only the row itself: a scope that joins a nullable relation (a user's unit)
+            # cannot lock the outer join's side on PostgreSQL.
+            .select_for_update(of=("self",))
             .first()
         )
         if obj is None:
