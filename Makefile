@@ -9,7 +9,11 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[test]"
+	# Every package from the lock (constraints.txt), each checked against its hash; then the
+	# app itself (hash checking cannot cover a local checkout), and a check that they agree.
+	$(BIN)/pip install --quiet --require-hashes -r constraints.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,16 +29,18 @@ browser-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
-## Set up and run the whole test suite: lint, migrations check, tests (SQLite; PostgreSQL too when DATABASE_URL is set).
+## Set up and run the whole test suite: lint, type checks, migrations check, tests (SQLite; PostgreSQL too when DATABASE_URL is set).
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check xiaoneng bench
 	$(BIN)/ruff format --check xiaoneng bench
+	$(BIN)/mypy
 	$(BIN)/xiaoneng makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check xiaoneng bench
 	$(BIN)/ruff format --check xiaoneng bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) var

@@ -183,7 +183,7 @@ def load_projects(n: int, reports_per_project: int, year: int):
                     planned_start=dt.date(2022, 6, 1),
                     actual_start=dt.date(2022, 6, 8) if started else None,
                     in_stats=started and rng.random() < 0.7,
-                )  # fmt: skip
+                )
             )
             if len(chunk) == 5000:
                 Project.objects.bulk_create(chunk)
@@ -218,7 +218,7 @@ def add_reports(per_project: int, year: int, *, update_projects: bool = True) ->
                         completed_this_month=step,
                         completed_ytd=step * month,
                         progress="施工",
-                    )  # fmt: skip
+                    )
                 )
                 if len(chunk) == 10000:
                     MonthlyReport.objects.bulk_create(chunk)

@@ -431,10 +431,11 @@ def run(args, db):
             t_scan_first = t_scan
     t_scan = t_scan_first
     # The per-item loop a straightforward implementation would write: for every open item,
-    # compute the light in Python, save it if it changed, notify the lead unit's handlers.
+    # read its light (the one SQL expression), save it if it changed, notify the lead unit's
+    # handlers.
     reset()
     from xiaoneng.accounts.models import User
-    from xiaoneng.supervision.lights import light_in_python
+    from xiaoneng.supervision.lights import with_light
 
     sample_ids = list(
         Item.objects.exclude(status="closed")
@@ -442,8 +443,8 @@ def run(args, db):
         .values_list("pk", flat=True)[: args.loop_sample]
     )
     t = time.perf_counter()
-    for item in Item.objects.filter(pk__in=sample_ids):
-        new = light_in_python(item)
+    for item in with_light(Item.objects.filter(pk__in=sample_ids)):
+        new = item.light_now
         if new != item.light:
             worse = new in ("yellow", "red") and item.light != "red"
             item.light = new

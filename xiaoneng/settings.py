@@ -187,7 +187,9 @@ STORAGES = {
 }
 # Serve straight from the app folders too, so a fresh checkout needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
-MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploaded files. With more than one app server, a directory they all share (check --deploy
+# warns when it is left inside the data directory on PostgreSQL).
+MEDIA_ROOT = env_path("XIAONENG_MEDIA_ROOT", str(DATA_DIR / "uploads"))
 MEDIA_URL = "/media/"
 UPLOAD_MAX_MB = env_int("XIAONENG_UPLOAD_MAX_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024

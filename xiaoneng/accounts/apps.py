@@ -12,3 +12,4 @@ class AccountsConfig(AppConfig):
             _("人员"), "accounts:user_list", order=95, roles=frozenset({"unit_admin", "supervisor"})
         )
     ]
+    importers = ["xiaoneng.accounts.cli.UsersImporter"]  # `xiaoneng import users`

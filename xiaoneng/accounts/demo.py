@@ -2,7 +2,7 @@
 
 from xiaoneng.accounts.models import Role, User
 
-DEMO_PASSWORD = "Xiaoneng@2026"
+DEMO_PASSWORD = "Xiaoneng@2026"  # noqa: S105 (the demo accounts' published password, printed by `make demo`)
 
 # username, name, unit code, roles, party branch unit code
 DEMO_USERS = [

@@ -28,6 +28,18 @@ REDACTED = "••••••"
 SECRET_FIELDS = {"password"}
 
 
+def is_secret(model, field) -> bool:
+    """A field whose value the change log keeps only as a fingerprint: a password hash, or
+    what a model names in `audit_secret` (a robot's address, whose query is the group's
+    credential, and its signing key)."""
+    return field.name in SECRET_FIELDS or field.name in getattr(model, "audit_secret", ())
+
+
+def fingerprint(value) -> str:
+    """Shows that a secret changed, reveals nothing of it."""
+    return f"{REDACTED}{hashlib.sha256(str(value).encode()).hexdigest()[:6]}"
+
+
 def snapshot(obj: models.Model) -> dict:
     return snapshot_values(
         type(obj), {f.attname: f.value_from_object(obj) for f in obj._meta.concrete_fields}
@@ -44,9 +56,8 @@ def snapshot_values(model, values: dict) -> dict:
         value = values[f.attname]
         if isinstance(value, FieldFile):  # the stored name, not the file
             value = value.name or None
-        if f.name in SECRET_FIELDS and value:
-            # A fingerprint of the stored hash: shows that it changed, reveals nothing.
-            value = f"{REDACTED}{hashlib.sha256(str(value).encode()).hexdigest()[:6]}"
+        if value and is_secret(model, f):
+            value = fingerprint(value)
         data[f.attname] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
@@ -103,7 +114,7 @@ def snapshot_encoder(model, *, ensure_ascii: bool = True):
         if f.name in exclude:
             continue
         names.append(f.attname)
-        if f.name in SECRET_FIELDS or isinstance(f, models.FileField):
+        if is_secret(model, f) or isinstance(f, models.FileField):
             special.append(f.attname)
     encoder = _SnapshotEncoder(ensure_ascii=ensure_ascii)
 

@@ -13,7 +13,7 @@ with a TypeError; such models keep `audit.log_rows`.
 from django.db import connection, models
 
 from xiaoneng.core import bulk
-from xiaoneng.core.audit import LOG_COLUMNS, SECRET_FIELDS, log_params
+from xiaoneng.core.audit import LOG_COLUMNS, is_secret, log_params
 from xiaoneng.core.models import ChangeLog
 
 _INTEGER = (models.AutoField, models.BigAutoField, models.IntegerField, models.ForeignKey)
@@ -22,7 +22,7 @@ _TEXT = (models.CharField, models.TextField)
 
 def _value_sql(field: models.Field, column: str, vendor: str) -> str:
     """SQL giving the field's snapshot value (as DjangoJSONEncoder writes it)."""
-    if field.name in SECRET_FIELDS or isinstance(field, models.FileField | models.JSONField):
+    if is_secret(field.model, field) or isinstance(field, models.FileField | models.JSONField):
         raise TypeError(f"{field} has no SQL snapshot; use audit.log_rows")
     if isinstance(field, models.ForeignKey) and not isinstance(
         field.target_field, models.AutoField | models.BigAutoField | models.IntegerField
@@ -106,7 +106,7 @@ def log_inserted(
             select.append("%s")
     columns = ", ".join(quote(c) for c in LOG_COLUMNS)
     sql = (
-        f"INSERT INTO {quote(ChangeLog._meta.db_table)} ({columns}) "  # noqa: S608
+        f"INSERT INTO {quote(ChangeLog._meta.db_table)} ({columns}) "  # noqa: S608 (names from the model)
         f"SELECT {', '.join(select)} FROM {quote(model._meta.db_table)} t WHERE {pk} "
     )
     count = 0

@@ -126,7 +126,7 @@ def insert_rows(model, columns: list[str], rows, *, return_ids: bool = False):
                 last = cursor.fetchone()[0]
                 first = last - len(chunk) + 1
                 cursor.execute(
-                    f"SELECT COUNT(*) FROM {table} WHERE id BETWEEN %s AND %s",  # noqa: S608
+                    f"SELECT COUNT(*) FROM {table} WHERE id BETWEEN %s AND %s",  # noqa: S608 (names from the model)
                     [first, last],
                 )
                 if cursor.fetchone()[0] != len(chunk):
@@ -157,10 +157,10 @@ def ids_by(model, column: str, values: list) -> dict:
         for start in range(0, len(values), CHUNK):
             chunk = values[start : start + CHUNK]
             if connection.vendor == "postgresql":
-                cursor.execute(f"SELECT {col}, id FROM {table} WHERE {col} = ANY(%s)", [chunk])  # noqa: S608
+                cursor.execute(f"SELECT {col}, id FROM {table} WHERE {col} = ANY(%s)", [chunk])  # noqa: S608 (names from the model)
             else:
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"SELECT {col}, id FROM {table} WHERE {col} IN ({marks})", chunk)  # noqa: S608
+                cursor.execute(f"SELECT {col}, id FROM {table} WHERE {col} IN ({marks})", chunk)  # noqa: S608 (names from the model)
             found.update(cursor.fetchall())
     return found
 

@@ -15,6 +15,7 @@ The imports read dates through `date_error` as well (projects.parsing.parse_date
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.conf import settings
@@ -73,7 +74,14 @@ def bounded_validators(validators: list, max_length: int | None) -> list:
     return [*kept, text_validator(max_length)]
 
 
-class BoundedInputMixin:
+# A mixin for forms: to the type checker it is one (at run time it stays a plain mixin).
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class BoundedInputMixin(_FormBase):
     """Every text field gets its maximum, and every cleaned value that is a date must lie
     in the window (a custom field that cleans to a date is checked too)."""
 

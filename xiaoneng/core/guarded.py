@@ -192,7 +192,7 @@ def check_sheets(archive: zipfile.ZipFile) -> None:
 def _check_dimension(text: bytes, label: str, max_rows: int, max_columns: int) -> None:
     found = DIMENSION.search(text)
     if found:
-        column = column_number((found.group(3) or found.group(1) or "A").decode().upper())
+        column = column_number((found.group(3) or found.group(1) or b"A").decode().upper())
         row = int(found.group(4) or found.group(2) or 1)
         _check_extent(label, row, column, max_rows, max_columns)
 

@@ -194,8 +194,10 @@ class BaseModel(models.Model):
     objects = AliveManager()
     all_objects = AllManager()
 
-    # Fields left out of the audit snapshot (noise, or secrets).
+    # Fields left out of the audit snapshot (noise).
     audit_exclude: tuple[str, ...] = ("created_at", "updated_at")
+    # Fields the change log keeps only as a fingerprint (credentials): core.audit.is_secret.
+    audit_secret: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -251,3 +253,25 @@ class BaseModel(models.Model):
         """Writes re-check scope inside their transaction: raise if the row left the user's reach."""
         if not type(self).all_objects.visible_to(user).filter(pk=self.pk).exists():
             raise PermissionDenied(_("无权操作该对象。"))
+
+
+class ScheduledRun(models.Model):
+    """When each periodic job of `core.schedule.JOBS` last ran, and who holds it now.
+
+    `xiaoneng cron` claims a job by one conditional UPDATE of its row (`claimed_until` in
+    the past or empty), so two overlapping cron runs never run a job twice; a claim left by
+    a process that died expires after the job's lease."""
+
+    name = models.CharField(_("任务"), max_length=60, primary_key=True)
+    last_slot = models.DateTimeField(_("最近完成的时段"), null=True, blank=True)
+    last_started_at = models.DateTimeField(_("最近开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("最近结束"), null=True, blank=True)
+    last_ok = models.BooleanField(_("最近是否成功"), null=True, blank=True)
+    last_result = models.TextField(_("最近结果"), blank=True)
+    claimed_until = models.DateTimeField(_("占用至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务记录")
+
+    def __str__(self) -> str:
+        return self.name

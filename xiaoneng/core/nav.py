@@ -47,7 +47,7 @@ def entries_for(user, current_path: str = "") -> list[dict]:
         {
             "label": label,
             "url": url,
-            "active": url != "/" and current_path.startswith(url) or url == current_path,
+            "active": (url != "/" and current_path.startswith(url)) or url == current_path,
         }
         for _, label, url in found
     ]

@@ -11,6 +11,7 @@ import json
 import pickle
 import resource
 import sys
+from typing import Any
 
 
 def main() -> None:
@@ -25,7 +26,7 @@ def main() -> None:
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # corrupt file: calamine's own error types
-        answer = {"error": "unreadable", "detail": str(exc)[:300]}
+        answer: dict[str, Any] = {"error": "unreadable", "detail": str(exc)[:300]}
     else:
         names = book.sheet_names
         if not names:

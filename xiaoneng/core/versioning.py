@@ -9,9 +9,11 @@ A version of None means "not checked": commands, imports, the demo.
 """
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,7 +132,14 @@ def stale_message(entries: list[dict], updated_at: dt.datetime) -> str:
     return _("已被他人修改：%s。请核对后重新保存。") % "；".join(texts)
 
 
-class VersionedFormMixin:
+# A mixin for forms: to the type checker it is one (at run time it stays a plain mixin).
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class VersionedFormMixin(_FormBase):
     """An edit form that carries the version it was read at, in a hidden `version` field.
 
     A ModelForm takes its instance's version; another form is given `version=`. When the
@@ -155,8 +164,9 @@ class VersionedFormMixin:
         return data
 
     def stale(self, exc: StaleEdit) -> None:
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = exc.version
+        data = cast(QueryDict, self.data).copy()  # a bound form's data: the request's
+        data[self.add_prefix("version")] = exc.version
+        self.data = data
         self.add_error(None, exc)
 
 
@@ -183,7 +193,9 @@ class StaleEditConflict(APIException):
             for entry in exc.entries
         ]
         super().__init__()
-        self.detail = {"detail": exc.messages[0], "version": exc.version, "changes": changes}
+        # A JSON body of our own shape (DRF's type allows only error details).
+        body: Any = {"detail": exc.messages[0], "version": exc.version, "changes": changes}
+        self.detail = body
 
 
 class StaleEditSerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ import collects all errors first and writes nothing if there is any.
 import datetime as dt
 import io
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -70,7 +70,7 @@ def _clean_header(text: Any) -> str:
 
 def read_sheet(
     source,
-    columns: dict[str, Iterable[str]],
+    columns: Mapping[str, Iterable[str]],
     *,
     required: Iterable[str] = (),
     sheet: str | int = 0,
@@ -102,10 +102,10 @@ def read_sheet(
     if not data:
         raise ImportFailed([CellError(sheet_name, 1, "", _("工作表是空的，第 1 行应为表头"))])
 
-    lookup = {}
-    for fname, aliases in columns.items():
+    lookup: dict[str, str] = {}
+    for name, aliases in columns.items():
         for alias in aliases:
-            lookup[_clean_header(alias)] = fname
+            lookup[_clean_header(alias)] = name
     position: dict[str, int] = {}
     headers: dict[str, str] = {}
     warnings = []
@@ -169,12 +169,28 @@ def new_workbook(buffer, **options):
     options.setdefault("default_date_format", "yyyy-mm-dd")
     book = xlsxwriter.Workbook(buffer, options)
     book.xn_text = book.add_format({"quote_prefix": True})
+    book.xn_decimals = {}  # decimal places -> number format, made on first use
     return book
+
+
+def decimal_format(book, value: Decimal):
+    """The number format showing a Decimal as stored: money (2 places) as #,##0.00, a rate
+    (1 place) as #,##0.0."""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if places not in book.xn_decimals:
+        pattern = "#,##0." + "0" * places if places else "#,##0"
+        book.xn_decimals[places] = book.add_format({"num_format": pattern})
+    return book.xn_decimals[places]
 
 
 def write_cell(ws, row: int, col: int, value, book, cell_format=None) -> None:
     """One cell of an export: text as a string (quote-prefixed when it starts like a
-    formula), numbers as numbers (Decimal as float), dates without a time zone."""
+    formula), numbers as numbers, dates without a time zone.
+
+    A Decimal (money, rates) is never passed through float: xlsxwriter writes the number's
+    own text (`format(value, ".16G")`) into the cell, so 99999999999999.99 stays exactly
+    that, shown with as many decimal places as it carries."""
     if value is None:
         return
     if isinstance(value, str):
@@ -184,8 +200,10 @@ def write_cell(ws, row: int, col: int, value, book, cell_format=None) -> None:
             ws.write_string(row, col, value, cell_format)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, cell_format)
-    elif isinstance(value, int | float | Decimal):
-        ws.write_number(row, col, float(value), cell_format)
+    elif isinstance(value, Decimal):
+        ws.write_number(row, col, value, cell_format or decimal_format(book, value))
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, cell_format)
     elif isinstance(value, dt.datetime):
         ws.write_datetime(row, col, value.replace(tzinfo=None), cell_format)
     elif isinstance(value, dt.date):

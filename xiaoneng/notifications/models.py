@@ -87,7 +87,10 @@ class Webhook(BaseModel):
     last_status = models.CharField(_("最近发送结果"), max_length=200, blank=True)
     last_sent_at = models.DateTimeField(_("最近发送时间"), null=True, blank=True)
 
-    audit_exclude = ("created_at", "updated_at", "secret", "last_status", "last_sent_at")
+    audit_exclude = ("created_at", "updated_at", "last_status", "last_sent_at")
+    # The address's query (WeCom's key, DingTalk's access_token) and the signing key are the
+    # group's credentials: the change log shows that they changed, never what they are.
+    audit_secret = ("url", "secret")
 
     class Meta:
         verbose_name = _("群机器人")

@@ -1,8 +1,6 @@
-"""Background work of notifications (django-tasks; run by `xiaoneng db_worker`)."""
+"""Background work of notifications (django-tasks; run by `xiaoneng db_worker`). The daily
+digest and the retry safety net are jobs of the schedule (core/schedule.py)."""
 
-import datetime as dt
-
-from django.utils import timezone
 from django_tasks import task
 
 from xiaoneng.core.context import acting_as
@@ -30,14 +28,3 @@ def send_immediate_emails(notification_ids: list[int]) -> int:
 
     with acting_as(None):
         return email_immediately(notification_ids)
-
-
-@task()
-def send_digests() -> int:
-    from xiaoneng.notifications.services import send_digests as run
-
-    return run()
-
-
-def yesterday_start() -> dt.datetime:
-    return timezone.now() - dt.timedelta(days=1)

@@ -28,23 +28,21 @@ from django.db.models import (
 )
 
 from xiaoneng.projects import conf
-from xiaoneng.projects.models import Status, month_index
+from xiaoneng.projects.models import COMPLETED_Q, IN_STATS_Q, STARTED_Q, month_index
 from xiaoneng.projects.parsing import add_months
 
 NEVER = Q(pk__in=[])
-DONE = (Status.COMPLETED, Status.IN_PRODUCTION)
+ACTIVE = ~COMPLETED_Q
 
 
 def start_q(today: dt.date, months: int) -> Q:
     """Not started, and the planned month lies `months` or more months before this month."""
     cutoff = add_months(today.replace(day=1), -months)
-    return Q(actual_start__isnull=True, planned_start__isnull=False, planned_start__lte=cutoff)
+    return ~STARTED_Q & Q(planned_start__isnull=False, planned_start__lte=cutoff)
 
 
 def stats_q(today: dt.date, months: int) -> Q:
-    return Q(
-        in_stats=False, actual_start__isnull=False, actual_start__lte=add_months(today, -months)
-    )
+    return ~IN_STATS_Q & STARTED_Q & Q(actual_start__lte=add_months(today, -months))
 
 
 def expected_share(today: dt.date) -> Decimal:
@@ -65,8 +63,10 @@ def pace_q(today: dt.date, points: int, *, strict: bool) -> Q:
     )
     behind = Q(completed_ytd__lt=limit) if strict else Q(completed_ytd__lte=limit)
     year = today.year
-    return Q(annual_plan__gt=0, actual_start__isnull=False) & (
-        Q(completed_year=year) & behind | ~Q(completed_year=year)
+    return (
+        Q(annual_plan__gt=0)
+        & STARTED_Q
+        & (Q(completed_year=year) & behind | ~Q(completed_year=year))
     )
 
 
@@ -76,14 +76,16 @@ def missing_report_q(today: dt.date) -> Q:
     required = required_report_month(today)
     year, month0 = divmod(required, 12)
     first_after = add_months(dt.date(year, month0 + 1, 1), 1)
-    return Q(actual_start__isnull=False, actual_start__lt=first_after) & (
-        Q(last_report_month__isnull=True) | Q(last_report_month__lt=required)
+    return (
+        STARTED_Q
+        & Q(actual_start__lt=first_after)
+        & (Q(last_report_month__isnull=True) | Q(last_report_month__lt=required))
     )
 
 
 def conditions(today: dt.date) -> dict[str, tuple[Q, Q]]:
     """kind → (yellow-or-worse, red) conditions."""
-    active = ~Q(status__in=DONE)
+    active = ACTIVE
     return {
         "start": (
             active & start_q(today, conf.get("START_YELLOW_MONTHS")),
@@ -124,7 +126,7 @@ def annotate(qs, today: dt.date):
         pace_level=_level(*conds["pace"]),
         warning=_level(any_yellow, any_red),
         report_missing=Case(
-            When(~Q(status__in=DONE) & missing_report_q(today), then=Value(True)),
+            When(ACTIVE & missing_report_q(today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
@@ -142,7 +144,7 @@ def filter_level(qs, level: str, today: dt.date):
     if level == "warned":
         return qs.filter(any_yellow | any_red)
     if level == "missing":
-        return qs.filter(~Q(status__in=DONE) & missing_report_q(today))
+        return qs.filter(ACTIVE & missing_report_q(today))
     return qs
 
 
@@ -154,5 +156,5 @@ def counts(qs, today: dt.date) -> dict:
     return qs.order_by().aggregate(
         red=Count("id", filter=any_red),
         yellow=Count("id", filter=any_yellow & ~any_red),
-        missing=Count("id", filter=~Q(status__in=DONE) & missing_report_q(today)),
+        missing=Count("id", filter=ACTIVE & missing_report_q(today)),
     )

@@ -17,6 +17,8 @@ class ProjectSerializer(ModelSerializer):
     industry = serializers.SlugRelatedField(slug_field="name", read_only=True)
     prefecture_name = serializers.CharField(source="prefecture.name", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True, default=None)
+    # The stage from with_facts(): one definition with the KPIs, alerts and pages.
+    status = serializers.CharField(source="stage", read_only=True)
 
     class Meta:
         model = Project
@@ -57,8 +59,10 @@ SUMMARY_PARAMETERS = [
 class ProjectViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Projects within the caller's scope."""
 
-    queryset = Project.objects.select_related("batch", "industry", "prefecture", "county").order_by(
-        "code"
+    queryset = (
+        Project.objects.with_facts()
+        .select_related("batch", "industry", "prefecture", "county")
+        .order_by("code")
     )
     serializer_class = ProjectSerializer
     filterset_fields = ["batch__code", "prefecture", "county", "industry", "status", "in_stats"]

@@ -1,56 +1,8 @@
-"""Command-line pieces: the terminal progress bar and the `import projects` importer."""
+"""The `import projects` importer (core/importers.py)."""
 
-import sys
-import time
 from pathlib import Path
 
 from django.core.management.base import CommandError
-
-from xiaoneng.core.xlsx import ImportFailed
-
-STAGES = {
-    "reading": "读取",
-    "checking": "校验",
-    "writing": "写入",
-    "done": "完成",
-    "failed": "失败",
-}
-
-
-class ProgressBar:
-    """A one-line bar on stderr, redrawn in place with \\r (no dependency).
-
-    Redraws at most ten times a second; `close()` ends the line.
-    """
-
-    def __init__(self, stream=None, width: int = 30):
-        self.stream = stream or sys.stderr
-        self.width = width
-        self._last = 0.0
-        self._shown = False
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        final = stage in ("done", "failed") or (total and done >= total)
-        if not final and now - self._last < 0.1:
-            return
-        self._last = now
-        label = STAGES.get(stage, stage)
-        if total:
-            filled = int(self.width * done / total)
-            bar = "#" * filled + "-" * (self.width - filled)
-            line = f"\r{label} [{bar}] {done * 100 // total:3d}% {done}/{total}"
-        else:
-            line = f"\r{label} …"
-        self.stream.write(line.ljust(self.width + 40))
-        self.stream.flush()
-        self._shown = True
-
-    def close(self) -> None:
-        if self._shown:
-            self.stream.write("\n")
-            self.stream.flush()
-            self._shown = False
 
 
 class ProjectsImporter:
@@ -107,11 +59,3 @@ class ProjectsImporter:
             f"批次 {result.batch.code}：新增 {result.created} 个，更新 {result.updated} 个，"
             f"未变 {result.unchanged} 个。"
         )
-
-
-def report_failure(command, exc: ImportFailed) -> None:
-    for warning in exc.warnings:
-        command.stderr.write(f"提示：{warning}")
-    command.stderr.write(f"发现 {len(exc.errors)} 处错误，未导入任何数据：")
-    for error in exc.errors:
-        command.stderr.write(f"  {error}")

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from xiaoneng.core import audit
 from xiaoneng.projects.alerts import expected_share
-from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, Status, month_index
+from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, month_index, stage_of
 from xiaoneng.projects.parsing import add_months
 from xiaoneng.projects.services import ensure_default_industries, required_report_month
 from xiaoneng.units.models import Level
@@ -108,7 +108,7 @@ def load(ctx: dict) -> None:
     for values in counties.values():
         values.sort(key=lambda u: u.code)
     existing = set(Project.all_objects.values_list("code", flat=True))
-    rng = random.Random(today.toordinal())
+    rng = random.Random(today.toordinal())  # noqa: S311 (demo figures, not secrets)
     last_due = required_report_month(today)
     due_year, due_month0 = divmod(last_due, 12)
     last_due_start = dt.date(due_year, due_month0 + 1, 1)
@@ -152,9 +152,7 @@ def load(ctx: dict) -> None:
                 private_investment=rng.random() < 0.3,
                 top_priority=rng.random() < 0.1,
             )
-            project.status = (
-                Status.IN_STATS if stats_on else Status.STARTED if actual else Status.NOT_STARTED
-            )
+            project.status = stage_of(project)
             new.append(project)
             plans[project_code] = pace
     Project.objects.bulk_create(new, batch_size=1000)
@@ -168,7 +166,7 @@ def load(ctx: dict) -> None:
         batch_size=1000,
     )  # fmt: skip
     ctx["projects"] = {"created": len(new), "reports": len(reports)}
-    assert Industry.objects.exists()
+    assert Industry.objects.exists()  # noqa: S101 (a check on the demo's own seed data)
 
 
 def _reports(rng, projects, plans, share, year, last_month) -> list[MonthlyReport]:

@@ -18,7 +18,15 @@ from django.utils import timezone
 
 from xiaoneng.core.converters import parse_id
 from xiaoneng.projects import conf
-from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project
+from xiaoneng.projects.industries import AmbiguousIndustry, IndustryIndex
+from xiaoneng.projects.models import (
+    IN_STATS_Q,
+    STARTED_Q,
+    Batch,
+    Industry,
+    MonthlyReport,
+    Project,
+)
 from xiaoneng.units.models import Level, Unit
 from xiaoneng.units.names import AmbiguousName, NameIndex
 
@@ -54,8 +62,8 @@ def kpi_aggregates(year: int) -> dict:
         "n_projects": Count("id"),
         "sum_total": _sum("total_investment"),
         "sum_annual": _sum("annual_plan"),
-        "n_started": Count("id", filter=Q(actual_start__isnull=False)),
-        "n_in_stats": Count("id", filter=Q(in_stats=True)),
+        "n_started": Count("id", filter=STARTED_Q),
+        "n_in_stats": Count("id", filter=IN_STATS_Q),
         "sum_completed": _sum("completed_ytd", completed_year=year),
     }
 
@@ -208,19 +216,21 @@ def find_unit(text: str, level: str, parent: Unit | None = None, *, user=None) -
 
 
 def find_industry(text) -> Industry:
-    """An industry by id, name or alias (旅游业 → 文化旅游)."""
+    """An industry by id, or by name or alias through the ledger's rule
+    (`industries.IndustryIndex`: 旅游业 → 文化旅游; an alias of two industries is refused)."""
     text = str(text).strip()
-    industries = list(Industry.objects.all())
-    for industry in industries:
-        if industry.name == text or industry.pk == parse_id(text):
-            return industry
-    matches = [i for i in industries if text in i.alias_list()]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        names = "、".join(i.name for i in matches)
-        raise ScopeError(f"行业“{text}”不明确：可指{names}")
-    raise ScopeError(f"没有这个行业：{text}")
+    pk = parse_id(text)
+    if pk is not None:
+        by_pk = Industry.objects.filter(pk=pk).first()
+        if by_pk is not None:
+            return by_pk
+    try:
+        industry = IndustryIndex().find(text)
+    except AmbiguousIndustry as exc:
+        raise ScopeError(str(exc)) from None
+    if industry is None:
+        raise ScopeError(f"没有这个行业：{text}")
+    return industry
 
 
 def scoped_projects(

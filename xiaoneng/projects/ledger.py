@@ -15,12 +15,14 @@ from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import audit, audit_sql, bulk
 from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, iter_chunks
-from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, Status
+from xiaoneng.projects.industries import AmbiguousIndustry, IndustryIndex
+from xiaoneng.projects.models import Batch, MonthlyReport, Project, Status
 from xiaoneng.projects.parsing import (
     BadValue,
     parse_date,
@@ -123,15 +125,6 @@ class UnitLookup:
         if self._anywhere is None:
             self._anywhere = NameIndex(self._counties)
         return self._anywhere.find(text)
-
-
-def industry_lookup() -> dict[str, Industry]:
-    found = {}
-    for industry in Industry.objects.all():
-        found.setdefault(industry.name, industry)
-        for alias in industry.alias_list():
-            found.setdefault(alias, industry)
-    return found
 
 
 _TEXT_FIELDS = (("code", 40), ("name", 200), ("owner", 200), ("leader_in_charge", 100))
@@ -292,11 +285,17 @@ def _check_rows(
                 if county is None:
                     err("county", _county_elsewhere(units, county_text), county_text)
         ind_text = str(values.get("industry") or "").strip()
-        industry = industries.get(ind_text) if ind_text else None
+        industry = None
         if not ind_text:
             err("industry", _("行业类别不能为空"))
-        elif industry is None:
-            err("industry", _("不在行业目录中（可在行业类别中添加别名）"), ind_text)
+        else:
+            try:
+                industry = industries.find(ind_text)
+            except AmbiguousIndustry as exc:
+                err("industry", exc, ind_text)
+            else:
+                if industry is None:
+                    err("industry", _("不在行业目录中（可在行业类别中添加别名）"), ind_text)
         data["prefecture"], data["county"], data["industry"] = prefecture, county, industry
         old = existing.get(code) if absent and code else None
         if old is not None:
@@ -425,20 +424,31 @@ def _import_projects(
 
     progress("checking", 0, total_rows)
     parsed, errors = _check_rows(
-        sheet, UnitLookup(actor), industry_lookup(), actor, progress, existing=existing, today=today
+        sheet, UnitLookup(actor), IndustryIndex(), actor, progress, existing=existing, today=today
     )
     sheet.rows = []  # the parsed rows are all we need now (memory: ≈ 1 KB a row)
     progress("checking", total_rows, total_rows)
 
     with_reports: set[int] = set()
     reachable: set[int] = set()
+    # The rows an opening report may be written to: a project's live opening report, or
+    # any row of its project and this month (project, year and month are unique).
+    report_rows: dict[int, list[dict]] = {}
+    report_attnames = audited_attnames(MonthlyReport)
+    this_month = Q(year=today.year, month=today.month)
     ids = [existing[d["code"]]["id"] for _r, d in parsed if d["code"] in existing]
     for chunk in iter_chunks(ids, CHUNK):
         with_reports.update(
-            MonthlyReport.objects.filter(project_id__in=chunk)
+            MonthlyReport.objects.filter(project_id__in=chunk, is_opening=False)
             .values_list("project_id", flat=True)
             .distinct()
         )
+        for row in (
+            MonthlyReport.all_objects.filter(project_id__in=chunk)
+            .filter(Q(is_opening=True, deleted_at__isnull=True) | this_month)
+            .values(*report_attnames)
+        ):
+            report_rows.setdefault(row["project_id"], []).append(row)
         if actor is not None:
             reachable.update(
                 Project.all_objects.visible_to(actor)
@@ -457,6 +467,7 @@ def _import_projects(
     has_completed = "completed_ytd" in headers
     new: list[dict] = []
     changed: list[tuple[dict, dict]] = []
+    openings: list[dict] = []  # projects whose ledger figure is their opening report
     skipped_completed = 0
     for _row, data in parsed:
         old = existing.get(data["code"])
@@ -489,6 +500,7 @@ def _import_projects(
             if old is None or old["id"] not in with_reports:
                 values["completed_ytd"] = data["completed_ytd"]
                 values["completed_year"] = year
+                openings.append(values)
             elif old["completed_ytd"] != data["completed_ytd"]:
                 skipped_completed += 1
         if old is None:
@@ -528,6 +540,8 @@ def _import_projects(
                 audit_sql.log_inserted(
                     Project, ids, "import", repr_columns=("code", "name"), comment=file_label
                 )
+                for values, pk in zip(chunk, ids, strict=True):
+                    values["id"] = pk
                 written += len(chunk)
                 progress("writing", written, to_write)
             for chunk in iter_chunks(changed, WRITE_CHUNK):
@@ -544,11 +558,87 @@ def _import_projects(
                 )
                 written += len(chunk)
                 progress("writing", written, to_write)
+            _write_openings(openings, existing, report_rows, actor, today, file_label)
     result.batch = batch
     result.created = len(new)
     result.updated = len(changed)
     progress("done", total_rows, total_rows)
     return result
+
+
+def _write_openings(openings, existing, report_rows, actor, today, file_label) -> None:
+    """The ledger's 累计完成投资 of projects without monthly reports, as their opening
+    reports of this month (services.set_opening_figure, set-based): completed investment
+    has one source, the reports. A project whose figure is unchanged keeps its opening
+    report; a zero needs none unless one exists."""
+    year, month = today.year, today.month
+    actor_id = actor.pk if actor is not None else None
+    inserts: list[dict] = []
+    updates: list[tuple[dict, dict]] = []
+    retired: list[int] = []
+    for values in openings:
+        figure = values["completed_ytd"]
+        old = existing.get(values["code"])
+        rows = report_rows.get(values["id"], []) if old is not None else []
+        live = [r for r in rows if r["is_opening"] and r["deleted_at"] is None]
+        unchanged = old is not None and (old["completed_ytd"], old["completed_year"]) == (
+            figure,
+            year,
+        )
+        if unchanged and (live or not figure):
+            continue
+        target = next((r for r in rows if (r["year"], r["month"]) == (year, month)), None)
+        target = target or (live[0] if live else None)
+        retired.extend(r["id"] for r in live if r is not target)
+        new = {
+            **(target or {"id": None, "progress": "", "difficulties": ""}),
+            "project_id": values["id"],
+            "year": year,
+            "month": month,
+            "completed_this_month": figure,
+            "completed_ytd": figure,
+            "reported_by_id": actor_id,
+            "is_late": False,
+            "is_opening": True,
+            "deleted_at": None,
+        }
+        if target is None:
+            if figure:
+                inserts.append(new)
+        elif new != target:
+            updates.append((target, new))
+    codes = {v["id"]: v["code"] for v in openings}
+
+    def label(row):
+        return f"{codes[row['project_id']]} {row['year']}-{row['month']:02d}"
+
+    _now, now_param = bulk.now_param()
+    columns = [c for c in audited_attnames(MonthlyReport) if c != "id"]
+    for chunk in iter_chunks(inserts, WRITE_CHUNK):
+        ids = bulk.insert_rows(
+            MonthlyReport,
+            [*columns, "created_at", "updated_at"],
+            [(*(r[c] for c in columns), now_param, now_param) for r in chunk],
+            return_ids=True,
+        )
+        for row, pk in zip(chunk, ids, strict=True):
+            row["id"] = pk
+        audit.log_rows(
+            MonthlyReport, ((r["id"], label(r), None, r) for r in chunk), "import",
+            comment=file_label,
+        )  # fmt: skip
+    for chunk in iter_chunks(updates, WRITE_CHUNK):
+        bulk.update_rows(
+            MonthlyReport,
+            [*columns, "updated_at"],
+            [(*(n[c] for c in columns), now_param, n["id"]) for _o, n in chunk],
+        )
+        audit.log_rows(
+            MonthlyReport, ((n["id"], label(n), o, n) for o, n in chunk), "import",
+            comment=file_label,
+        )  # fmt: skip
+    for report in MonthlyReport.objects.filter(pk__in=retired):
+        report.delete()
 
 
 def _reach_and_batch_errors(sheet, parsed, existing, reachable, actor, batch_id, move):

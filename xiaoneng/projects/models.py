@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.core.models import BaseModel
+from xiaoneng.core.models import AliveManager, AllManager, BaseModel, ScopedQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -91,6 +91,61 @@ class Status(models.TextChoices):
     IN_PRODUCTION = "in_production", _("已投产")
 
 
+# --- A project's facts: the one definition -------------------------------------------------
+# Derived from what a person typed, never stored apart from it: *started* is an actual start
+# date; *in statistics* is the 是否入库 flag (the rules require a start date with it);
+# *completed* is a status of 竣工 or 投产, the only statuses a person chooses. The stage
+# (未开工 / 已开工 / 已入库 / 竣工 / 投产) follows from these. KPIs, alerts, the ledger, the
+# monthly reports, the list, the export and the API all use these conditions
+# (`Project.objects.with_facts()`); `stage_of` is the same rule for values not yet saved
+# (an imported row, a form), tested to agree with the SQL.
+DONE = (Status.COMPLETED, Status.IN_PRODUCTION)
+STARTED_Q = Q(actual_start__isnull=False)
+IN_STATS_Q = Q(in_stats=True)
+COMPLETED_Q = Q(status__in=DONE)
+
+
+def stage_of(values) -> str:
+    """The stage of a project's values (a dict or a Project): the rule of `stage_sql()`."""
+    get = values.get if isinstance(values, dict) else lambda name: getattr(values, name, None)
+    if get("status") in DONE:
+        return get("status")
+    if get("in_stats"):
+        return Status.IN_STATS
+    if get("actual_start"):
+        return Status.STARTED
+    return Status.NOT_STARTED
+
+
+def stage_sql():
+    return Case(
+        When(COMPLETED_Q, then=F("status")),
+        When(IN_STATS_Q, then=Value(Status.IN_STATS)),
+        When(STARTED_Q, then=Value(Status.STARTED)),
+        default=Value(Status.NOT_STARTED),
+        output_field=CharField(),
+    )
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    def with_facts(self):
+        """Annotate is_started, is_in_stats, is_completed and stage (a Status value)."""
+        return self.annotate(
+            is_started=ExpressionWrapper(STARTED_Q, output_field=BooleanField()),
+            is_in_stats=ExpressionWrapper(IN_STATS_Q, output_field=BooleanField()),
+            is_completed=ExpressionWrapper(COMPLETED_Q, output_field=BooleanField()),
+            stage=stage_sql(),
+        )
+
+
+class ProjectManager(AliveManager.from_queryset(ProjectQuerySet)):
+    pass
+
+
+class AllProjectsManager(AllManager.from_queryset(ProjectQuerySet)):
+    pass
+
+
 class Project(BaseModel):
     code = models.CharField(_("项目编号"), max_length=40, unique=True)
     name = models.CharField(_("项目名称"), max_length=200)
@@ -126,6 +181,8 @@ class Project(BaseModel):
     leader_in_charge = models.CharField(_("包保领导"), max_length=100, blank=True)
     private_investment = models.BooleanField(_("民间投资"), default=False)
     top_priority = models.BooleanField(_("重中之重"), default=False)
+    # What a person chose is 竣工 or 投产; otherwise the column holds stage_of() of the typed
+    # values, written by the same rule on every save (read the facts through with_facts()).
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
@@ -143,6 +200,9 @@ class Project(BaseModel):
         ordering = ["batch__code", "code"]
         # Every index is paid for on each imported row: county has its foreign-key index.
         indexes = [models.Index(fields=["batch", "prefecture"])]
+
+    objects = ProjectManager()
+    all_objects = AllProjectsManager()
 
     # The change log leaves out the reports' bookkeeping (core.models.ChangeLog.display_changes).
     history_hidden = ("last_report_month",)
@@ -188,11 +248,16 @@ class Project(BaseModel):
 
     @property
     def started(self) -> bool:
-        return self.actual_start is not None
+        return self.actual_start is not None  # STARTED_Q
+
+    def get_stage_display(self) -> str:
+        """The stage's label: the annotated one (with_facts) or the same rule in Python."""
+        return str(Status(self.__dict__.get("stage") or stage_of(self)).label)
 
 
 class MonthlyReport(BaseModel):
-    """月度调度: one per project and month; the single source of completed investment."""
+    """月度调度: one per project and month; the single source of completed investment
+    (`Project.completed_ytd` is its latest figure, written only with a report)."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="reports"
@@ -212,6 +277,10 @@ class MonthlyReport(BaseModel):
         related_name="+",
     )
     is_late = models.BooleanField(_("逾期填报"), default=False)
+    # The ledger's 累计完成投资 (or the edit form's, before any report), entered as the
+    # report of the month it was imported in: until the project's first monthly report
+    # (which soft-deletes it), the one figure of its completed investment.
+    is_opening = models.BooleanField(_("台账期初数"), default=False)
 
     class Meta:
         verbose_name = _("月度调度")

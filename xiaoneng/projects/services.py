@@ -28,6 +28,7 @@ from xiaoneng.projects.models import (
     Project,
     Status,
     month_index,
+    stage_of,
 )
 from xiaoneng.projects.parsing import (
     BadValue,
@@ -152,14 +153,9 @@ def _before_start(stats_on: dt.date, start: dt.date) -> bool:
 
 
 def derive_status(values: dict) -> str:
-    """未开工 / 已开工 / 已入库 follow from the dates and the flag; 竣工 and 投产 are kept."""
-    if values.get("status") in (Status.COMPLETED, Status.IN_PRODUCTION):
-        return values["status"]
-    if values.get("in_stats"):
-        return Status.IN_STATS
-    if values.get("actual_start"):
-        return Status.STARTED
-    return Status.NOT_STARTED
+    """未开工 / 已开工 / 已入库 follow from the dates and the flag; 竣工 and 投产 are kept
+    (`models.stage_of`, the Python twin of `Project.objects.with_facts()`)."""
+    return stage_of(values)
 
 
 def in_reach(actor, prefecture, county) -> bool:
@@ -206,7 +202,7 @@ def update_project(project: Project, *, actor, version: str | None = None, **val
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_project: not editable: {sorted(unknown)}")
-    has_reports = MonthlyReport.objects.filter(project=project).exists()
+    has_reports = MonthlyReport.objects.filter(project=project, is_opening=False).exists()
     if "completed_ytd" in values and has_reports:
         if values["completed_ytd"] != project.completed_ytd:
             raise ValidationError(
@@ -219,10 +215,13 @@ def update_project(project: Project, *, actor, version: str | None = None, **val
     errors = check_project(merged, actor=actor)
     if errors:
         raise ValidationError(errors)
+    completed = values.pop("completed_ytd", None)
     for name, value in values.items():
         setattr(project, name, value)
-    if "completed_ytd" in values and project.completed_year is None:
-        project.completed_year = timezone.localdate().year
+    if completed is not None and (
+        completed != project.completed_ytd or project.completed_year is None
+    ):
+        set_opening_figure(project, completed, actor=actor, today=timezone.localdate())
     project.full_clean()
     project.save()
     return project
@@ -257,7 +256,9 @@ def required_report_month(today: dt.date) -> int:
 
 
 def _neighbours(project: Project, year: int, month: int):
-    reports = MonthlyReport.objects.filter(project=project, year=year)
+    # The opening report (the ledger's figure) is replaced by the first report, not checked
+    # against it.
+    reports = MonthlyReport.objects.filter(project=project, year=year, is_opening=False)
     before = reports.filter(month__lt=month).order_by("-month").first()
     after = reports.filter(month__gt=month).order_by("month").first()
     return before, after
@@ -319,15 +320,39 @@ def reports_version(project: Project) -> str:
     return version_at(latest["t"])
 
 
+def set_opening_figure(project: Project, completed_ytd: Decimal, *, actor, today: dt.date) -> None:
+    """The completed investment of a project without monthly reports (the ledger's or the
+    edit form's 累计完成投资), entered as its opening report of this month; the project's
+    figure is written with it. The ledger import does the same set-based
+    (`ledger._write_openings`)."""
+    year, month = today.year, today.month
+    rows = MonthlyReport.all_objects.filter(project=project)
+    opening = (
+        rows.filter(year=year, month=month).first()
+        or rows.filter(is_opening=True, deleted_at__isnull=True).first()
+    )
+    if opening is None and completed_ytd:
+        opening = MonthlyReport(project=project)
+    if opening is not None:
+        opening.year, opening.month = year, month
+        opening.completed_this_month = opening.completed_ytd = completed_ytd
+        opening.is_opening, opening.is_late, opening.deleted_at = True, False, None
+        opening.reported_by = actor
+        opening.save()
+        for other in rows.filter(is_opening=True, deleted_at__isnull=True).exclude(pk=opening.pk):
+            other.delete()
+    project.completed_ytd = completed_ytd
+    project.completed_year = year
+
+
 def _apply_to_project(project: Project, report: MonthlyReport) -> None:
-    """Keep the project's derived current figure in step with its latest report."""
+    """Keep the project's derived current figure in step with its latest report. A report
+    changes no fact a person types: started stays "has an actual start date" (with_facts)."""
     index = report.month_index
     if project.last_report_month is None or index >= project.last_report_month:
         project.completed_ytd = report.completed_ytd
         project.completed_year = report.year
         project.last_report_month = index
-        if project.status == Status.NOT_STARTED and report.completed_ytd > 0:
-            project.status = Status.STARTED
         project.save()
 
 
@@ -370,12 +395,16 @@ def save_report(
         report = MonthlyReport(project=project, year=year, month=month)
         report.is_late = today > report_due_date(year, month)
     report.deleted_at = None
+    report.is_opening = False
     report.completed_this_month = this_month
     report.completed_ytd = ytd
     report.progress = progress
     report.difficulties = difficulties
     report.reported_by = actor
     report.save()
+    # 最多报一次: the first report replaces the ledger's figure.
+    for opening in MonthlyReport.objects.filter(project=project, is_opening=True):
+        opening.delete()
     _apply_to_project(project, report)
     return report
 
@@ -477,7 +506,7 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
     pairs = {(r[1].pk, r[2]) for r in rows}
     for chunk in iter_chunks(sorted({pk for pk, _y in pairs}), CHUNK):
         reports = MonthlyReport.objects.filter(
-            project_id__in=chunk, year__in={y for _p, y in pairs}
+            project_id__in=chunk, year__in={y for _p, y in pairs}, is_opening=False
         ).values_list("project_id", "year", "month", "completed_ytd")
         for pk, year, month, ytd in reports:
             stored.setdefault((pk, year), {})[month] = ytd

@@ -1,5 +1,6 @@
 """Background work: the web import of a ledger, with progress the page polls, and the
-clean-up of uploaded ledgers."""
+clean-up of uploaded ledgers and of imports whose worker died (both jobs of the schedule,
+core/schedule.py)."""
 
 import datetime as dt
 import json
@@ -63,7 +64,6 @@ def _finish(job: ImportJob) -> None:
 def run_project_import(job_id: int) -> dict:
     from xiaoneng.projects import services
 
-    clean_import_uploads()
     job = ImportJob.objects.select_related("created_by", "batch").get(pk=job_id)
     try:
         return _run(job, services)
@@ -127,8 +127,7 @@ def _run(job: ImportJob, services) -> dict:
 def clean_import_uploads(*, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -> int:
     """Delete uploaded ledgers (and progress files) left over for longer than `older_than`:
     those of finished jobs, and files no job refers to. A job still queued keeps its file
-    (the worker may be down); a job that started but never finished is marked failed.
-    Returns the number of files deleted."""
+    (the worker may be down). Returns the number of files deleted."""
     now = now or timezone.now()
     cutoff = (now - older_than).timestamp()
     root = Path(settings.MEDIA_ROOT) / ImportJob.UPLOAD_DIR
@@ -141,7 +140,6 @@ def clean_import_uploads(*, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -
         )
         if name
     }
-    fail_stalled_jobs(now=now)
     gone: list[str] = []
     media = Path(settings.MEDIA_ROOT)
     for path in root.rglob("*"):

@@ -72,7 +72,8 @@ def _dashboard_context(request, *, screen: bool = False) -> dict:
     if rank not in dict(RANK_CHOICES):
         rank = "projects"
     ranked = sorted(units, key=lambda r: (r[rank] is None, -(r[rank] or 0), r["name"]))
-    year, trend = kpis.monthly_trend(qs)
+    # The year of the headline: the trend ends on the same figure.
+    year, trend = kpis.monthly_trend(qs, summary["year"])
     return {
         "form": form,
         "summary": summary,
@@ -136,8 +137,9 @@ def summary_export(request: HttpRequest) -> HttpResponse:
 def _list_queryset(request):
     form, data, qs, *_rest = _scope(request, ListFilterForm)
     today = timezone.localdate()
+    qs = qs.with_facts()
     if data.get("status"):
-        qs = qs.filter(status=data["status"])
+        qs = qs.filter(stage=data["status"])
     if data.get("q"):
         qs = qs.filter(Q(code__icontains=data["q"]) | Q(name__icontains=data["q"]))
     if data.get("warning"):
@@ -187,9 +189,9 @@ def project_export(request: HttpRequest) -> HttpResponse:
             p.completed_ytd,
             p.owner,
             p.leader_in_charge,
-            p.get_status_display(),
+            p.get_stage_display(),
             LEVEL_TEXT[p.warning],
-        ]  # fmt: skip
+        ]
         for p in qs.iterator(chunk_size=2000)
     )
     content = write_xlsx(EXPORT_HEADERS, rows, sheet="重大项目")

@@ -13,3 +13,4 @@ class SupervisionConfig(AppConfig):
         NavEntry(_("负面清单"), "supervision:violation_list", order=12),
     ]
     home_panels = ["supervision/_home_panel.html"]
+    importers = ["xiaoneng.supervision.cli.ItemsImporter"]  # `xiaoneng import items`

@@ -1,30 +1,42 @@
-"""Thresholds of the supervision module, from the environment (settings may override in tests).
-
-They are read on every use, so `settings.XIAONENG_LIGHT_YELLOW_DAYS = …` in a test (or a
-restart with a new environment in production) takes effect at once. See docs/supervision.md
+"""Thresholds of the supervision module (core/thresholds.py: the environment, a Django
+setting of the same name in tests, validated by a system check). See docs/supervision.md
 for why these live in the environment and not in a table.
 """
 
-from django.conf import settings
+from xiaoneng.core.thresholds import Threshold, Thresholds
 
-from xiaoneng.env import env_int
-
-DEFAULTS = {
-    # yellow when the deadline is this many days away or fewer
-    "XIAONENG_LIGHT_YELLOW_DAYS": 3,
-    # yellow when progress is behind the expected pace by more than this many points
-    "XIAONENG_LIGHT_BEHIND_POINTS": 20,
-    # after this many urges an item is escalated to the lead unit's leaders
-    "XIAONENG_URGE_ESCALATE_AFTER": 3,
-    # the plan (实施方案) is due this many natural days after assignment
-    "XIAONENG_PLAN_DAYS": 10,
-}
+THRESHOLDS = Thresholds(
+    "supervision",
+    Threshold(
+        "XIAONENG_LIGHT_YELLOW_DAYS",
+        3,
+        "yellow when the deadline is this many days away or fewer",
+        minimum=0,
+    ),
+    Threshold(
+        "XIAONENG_LIGHT_BEHIND_POINTS",
+        20,
+        "yellow when progress is behind the expected pace by more than this many points",
+        minimum=0,
+        maximum=100,
+    ),
+    Threshold(
+        "XIAONENG_URGE_ESCALATE_AFTER",
+        3,
+        "after this many urges an item is escalated to the lead unit's leaders",
+        minimum=1,
+    ),
+    Threshold(
+        "XIAONENG_PLAN_DAYS",
+        10,
+        "the plan (实施方案) is due this many natural days after assignment",
+        minimum=1,
+    ),
+)
 
 
 def get(name: str) -> int:
-    if hasattr(settings, name):
-        return int(getattr(settings, name))
-    return env_int(name, DEFAULTS[name])
+    return THRESHOLDS.get(name)
 
 
 def yellow_days() -> int:

@@ -39,9 +39,6 @@ REVIEWER_STEPS = ("send_back", "approve")
 
 
 def load(ctx: dict) -> None:
-    from xiaoneng.supervision.tasks import schedule_daily
-
-    schedule_daily()  # the daily deadline scan, run by the demo's db_worker
     if Item.all_objects.filter(ref__startswith="demo:").exists():
         return
     users = ctx["users"]

@@ -2,11 +2,10 @@
 
 import django_filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.filters import FilterSet, IdFilter
-from xiaoneng.supervision.lights import light_expression
+from xiaoneng.supervision.lights import filter_by_light
 from xiaoneng.supervision.models import Item, ItemKind, Light, Source, Status
 from xiaoneng.units.models import Unit
 
@@ -48,20 +47,7 @@ class ItemFilterSet(FilterSet):
         return queryset.filter(status=value)
 
     def filter_light(self, queryset, name, value):
-        """ "none" and "red" are plain predicates (the first two branches of the light rule:
-        closed; open and past the deadline), so the database walks its deadline index. For
-        yellow and green the light computed in SQL decides, with the deadline range each
-        implies added so that the index is still usable."""
-        today = timezone.localdate()
-        if value == "none":
-            return queryset.filter(status=Status.CLOSED)
-        open_items = queryset.exclude(status=Status.CLOSED)
-        if value == "red":
-            return open_items.filter(deadline__lt=today)
-        qs = open_items.alias(light_filter=light_expression(today)).filter(light_filter=value)
-        if value == "yellow":
-            return qs.filter(deadline__gte=today)
-        return qs.filter(Q(deadline__isnull=True) | Q(deadline__gt=today))
+        return filter_by_light(queryset, value)
 
     def filter_unit(self, queryset, name, value):
         unit = Unit.objects.filter(pk=value).first()

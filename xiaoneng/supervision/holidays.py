@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xiaoneng.supervision.models import EventAction, Holiday, Item
-from xiaoneng.supervision.services import _event
+from xiaoneng.supervision.services.timeline import record_event
 from xiaoneng.supervision.workdays import Calendar, add_workdays
 
 
@@ -89,7 +89,7 @@ def recompute_provisional(*, actor=None) -> int:
     for item, old in changed:
         item._audit_action = "recompute_deadline"
         item.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
-        _event(
+        record_event(
             item,
             EventAction.DEADLINE,
             actor=actor,

@@ -609,7 +609,7 @@ def _update(item: Item, *, actor, changes: dict, file_label: str = "") -> Item:
     comment = _("台账导入修改：%s") % "；".join(parts)
     if file_label:
         comment += f"（{file_label}）"
-    services._event(item, EventAction.IMPORT, actor=actor, comment=comment)
+    services.record_event(item, EventAction.IMPORT, actor=actor, comment=comment)
 
     # Only the item's own people hear of it: a lead unit it left may no longer open it.
     people = services.handler_ids(item)
@@ -618,9 +618,13 @@ def _update(item: Item, *, actor, changes: dict, file_label: str = "") -> Item:
     else:
         fresh = {item.responsible_id} if changes.get("responsible") is not None else set()
     if fresh:
-        services._notify(item, fresh, "assigned", _("新交办事项"), robots="lead_unit" in changes)
+        services.notify_item(
+            item, fresh, "assigned", _("新交办事项"), robots="lead_unit" in changes
+        )
     if people - fresh:
-        services._notify(item, people - fresh, "import", _("台账导入修改了%s") % "、".join(labels))
+        services.notify_item(
+            item, people - fresh, "import", _("台账导入修改了%s") % "、".join(labels)
+        )
     if (
         "lead_unit" in changes
         and item.parent_id

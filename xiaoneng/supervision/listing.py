@@ -1,9 +1,8 @@
 """What a list of items shows: the scoped queryset, the rows of a page and the light counts.
 
 The list page is the most-read page of the campaign, so a page of rows is fetched as plain
-values in one query (no model instances), and each row's light is computed in Python by the
-same rule as the SQL `CASE` (lights.light_in_python, tested against it at every threshold).
-The SQL light is still what filters and counts: it is only left out of the page's SELECT.
+values in one query (no model instances), each row's light computed in that query by the
+light's one SQL expression (lights.light_expression), as the filter and the counts are.
 """
 
 import datetime as dt
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from xiaoneng.supervision.filters import LIGHT_CHOICES, ItemFilterSet
-from xiaoneng.supervision.lights import light_in_python, today, with_light
+from xiaoneng.supervision.lights import light_expression, with_light
 from xiaoneng.supervision.models import Item, Status
 
 ORDER = ("deadline", "id")
@@ -44,16 +43,15 @@ class ItemRow:
         return str(Status(self.status).label)
 
 
-ROW_FIELDS = [f for f in ItemRow.__slots__ if f not in ("light_now", "lead_unit_name")]
+ROW_FIELDS = [f for f in ItemRow.__slots__ if f not in ("lead_unit_name", "light_now")]
 
 
 def rows(queryset, on: dt.date | None = None) -> list[ItemRow]:
     """The rows of a (sliced) item queryset, each with its light as of `on`."""
-    on = on or today()
-    out = [ItemRow(*values) for values in queryset.values_list(*ROW_FIELDS, "lead_unit__name")]
-    for row in out:
-        row.light_now = light_in_python(row, on)
-    return out
+    values = queryset.annotate(light_now=light_expression(on)).values_list(
+        *ROW_FIELDS, "lead_unit__name", "light_now"
+    )
+    return [ItemRow(*row) for row in values]
 
 
 def first_page(user, data, size: int = 50) -> list[ItemRow]:

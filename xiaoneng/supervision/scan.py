@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from xiaoneng.supervision.lights import light_expression
 from xiaoneng.supervision.models import Item
+from xiaoneng.supervision.services.recipients import handler_rows
 
 
 @dataclass
@@ -124,31 +125,16 @@ def store_lights(scan: int, on: dt.date | None = None) -> int:
 
 
 def notify_worsened(scan: int, created_at: dt.datetime | None = None) -> int:
-    """Two INSERT … SELECT statements write the notifications for the rows the scan stamped
-    (found through a partial index): to the lead unit's handlers, and to a named responsible
-    person who is not one of them, all stamped `created_at`. Returns the number written."""
+    """INSERT … SELECT statements write the notifications for the rows the scan stamped
+    (found through a partial index) to each item's handlers — the rows of
+    services.recipients.handler_rows, the rule the services use — all stamped `created_at`.
+    Returns the number written."""
     created_at = created_at or timezone.now()
     flagged = Item.objects.filter(worsened_in_scan=scan).order_by()
-    to_handlers = flagged.filter(
-        lead_unit__members__roles__code="handler",
-        lead_unit__members__is_active=True,
-        lead_unit__members__deleted_at__isnull=True,
+    return sum(
+        _insert_select(rows, _notification_columns(person, created_at))
+        for rows, person in handler_rows(flagged)
     )
-    n = _insert_select(to_handlers, _notification_columns(F("lead_unit__members__id"), created_at))
-    to_responsible = flagged.filter(responsible__isnull=False, responsible__is_active=True).exclude(
-        responsible__in=_lead_unit_handlers()
-    )
-    return n + _insert_select(
-        to_responsible, _notification_columns(F("responsible_id"), created_at)
-    )
-
-
-def _lead_unit_handlers():
-    from django.db.models import OuterRef
-
-    from xiaoneng.accounts.models import User
-
-    return User.objects.filter(unit_id=OuterRef("lead_unit_id"), roles__code="handler").values("pk")
 
 
 def deliver_worsened(scan: int, created_at: dt.datetime) -> dict[str, int]:

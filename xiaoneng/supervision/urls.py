@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xiaoneng.supervision import views, views_negative
+from xiaoneng.supervision import views, views_holidays, views_negative
 
 app_name = "supervision"
 urlpatterns = [
@@ -23,5 +23,5 @@ urlpatterns = [
     path("negative/behaviours/", views_negative.behaviour_list, name="behaviour_list"),
     path("negative/behaviours/new/", views_negative.behaviour_edit, name="behaviour_create"),
     path("negative/behaviours/<id:pk>/", views_negative.behaviour_edit, name="behaviour_edit"),
-    path("holidays/", views_negative.holiday_list, name="holiday_list"),
+    path("holidays/", views_holidays.holiday_list, name="holiday_list"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the negative list (负面清单), violations, the exposure board and the holiday table."""
+"""Pages of the negative list (负面清单), violations and the exposure board."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,11 +12,10 @@ from django.views.decorators.http import require_POST
 from xiaoneng.accounts.services import is_province_supervisor
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
-from xiaoneng.supervision import holidays, negative, services
-from xiaoneng.supervision.forms import BehaviourForm, ScheduleForm, ViolationForm
-from xiaoneng.supervision.models import Behaviour, Holiday, Item, Violation
+from xiaoneng.supervision import negative, services
+from xiaoneng.supervision.forms import BehaviourForm, ViolationForm
+from xiaoneng.supervision.models import Behaviour, Item, Violation
 from xiaoneng.supervision.views import staff_only
-from xiaoneng.supervision.workdays import parse_schedule
 
 
 def _supervisor_only(user) -> None:
@@ -146,41 +145,4 @@ def behaviour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return redirect("supervision:behaviour_list")
     return render(
         request, "supervision/behaviour_form.html", {"form": form, "behaviour": behaviour}
-    )
-
-
-@login_required
-def holiday_list(request: HttpRequest) -> HttpResponse:
-    """The holiday table, and the form that loads a year's schedule from the notice."""
-    staff_only(request.user)
-    can_edit = holidays.can_edit_calendar(request.user)
-    form = ScheduleForm(request.POST or None) if can_edit else None
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
-        if form.is_valid():
-            days, errors = parse_schedule(form.cleaned_data["text"])
-            if errors:
-                for e in errors:
-                    form.add_error("text", e)
-            else:
-                try:
-                    stored, recomputed = holidays.load_holidays(
-                        days, actor=request.user, year=form.cleaned_data["year"]
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, exc)
-                else:
-                    messages.success(
-                        request,
-                        _("已载入 %(n)d 天；重算暂定时限 %(r)d 项。")
-                        % {"n": stored, "r": recomputed},
-                    )
-                    return redirect("supervision:holiday_list")
-    rows = Holiday.objects.visible_to(request.user).order_by("-year", "date")
-    years = sorted({h.year for h in rows}, reverse=True)
-    return render(
-        request,
-        "supervision/holiday_list.html",
-        {"rows": rows, "years": years, "form": form, "can_edit": can_edit},
     )

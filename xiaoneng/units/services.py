@@ -79,7 +79,7 @@ def update_unit(unit: Unit, *, actor, version: str | None = None, **changes) -> 
     check_version(Unit.all_objects.select_for_update().get(pk=unit.pk), version)
     for field, value in changes.items():
         setattr(unit, field, value)
-    if unit.parent_id and unit.parent.is_within(unit):
+    if unit.parent is not None and unit.parent.is_within(unit):
         raise ValidationError({"parent": _("不能把单位移到它自己的下级之下。")})
     validate_level(unit.level, unit.parent, unit.kind)
     unit.full_clean()

@@ -75,7 +75,7 @@ def test_bad_input_names_the_field_and_writes_nothing(county_a, args, message):
 
 
 def test_a_weak_password_is_refused(county_a, monkeypatch):
-    with pytest.raises(CommandError, match="password|密码"):
+    with pytest.raises(CommandError, match=r"password|密码"):
         run(
             "users",
             "add",

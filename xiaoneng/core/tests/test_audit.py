@@ -122,7 +122,7 @@ def test_in_place_edits_of_json_fields_count_as_changes():
     from xiaoneng.core.audit import _before, snapshot
     from xiaoneng.core.models import BaseModel
 
-    class Tagged(BaseModel):  # noqa: DJ008
+    class Tagged(BaseModel):
         tags = models.JSONField(default=list)
 
     names = [f.attname for f in Tagged._meta.concrete_fields]

@@ -194,5 +194,5 @@ def test_log_inserted_refuses_fields_it_cannot_render(province_supervisor):
 
     with pytest.raises(TypeError, match="password"):
         audit_sql.snapshot_sql(type(province_supervisor))
-    with pytest.raises(TypeError, match="ImportJob.file has no SQL snapshot"):
+    with pytest.raises(TypeError, match=r"ImportJob\.file has no SQL snapshot"):
         audit_sql.snapshot_sql(ImportJob)

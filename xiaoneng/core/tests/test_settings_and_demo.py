@@ -44,6 +44,8 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
         "XIAONENG_HTTPS": "true",
         "XIAONENG_ALLOWED_HOSTS": "xiaoneng.yn.gov.cn",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        # issue 11: with DATABASE_URL, an upload directory chosen for the servers (xiaoneng.W005)
+        "XIAONENG_MEDIA_ROOT": str(tmp_path / "shared-uploads"),
     }
     result = run_cli("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stderr + result.stdout

@@ -218,9 +218,11 @@ def tls_robot(tmp_path):
     """A local HTTPS server with a certificate for robot.test (made by openssl): (port, CA)."""
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=robot.test"]
-        + ["-addext", "subjectAltName=DNS:robot.test"],
+        [
+            *["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"],
+            *["-keyout", str(key), "-out", str(cert), "-subj", "/CN=robot.test"],
+            *["-addext", "subjectAltName=DNS:robot.test"],
+        ],
         check=True,
         capture_output=True,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from xiaoneng.projects.models import Batch, Industry, Project
-from xiaoneng.projects.services import ensure_default_industries
+from xiaoneng.projects.services import ensure_default_industries, set_opening_figure
 
 HEADERS = [
     "项目编号", "项目名称", "州市", "县市区", "行业类别", "总投资(万元)", "年度计划投资(万元)",
@@ -65,9 +65,16 @@ def make_project(batch, prefecture):
             "annual_plan": Decimal("500"),
             **kw,
         }
-        if "completed_ytd" in kw:
-            # As the import and the reports do: a figure belongs to a year (this one).
-            values.setdefault("completed_year", timezone.localdate().year)
-        return Project.objects.create(code=code, **values)
+        completed = values.pop("completed_ytd", None)
+        project = Project.objects.create(code=code, **values)
+        if completed is not None:
+            # As the import and the edit form do: the figure is the opening report of this
+            # month (completed investment has one source, the reports).
+            today = timezone.localdate()
+            if project.completed_year not in (None, today.year):
+                today = dt.date(project.completed_year, 12, 1)
+            set_opening_figure(project, completed, actor=None, today=today)
+            project.save()
+        return project
 
     return _make

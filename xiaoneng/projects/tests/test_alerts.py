@@ -45,7 +45,7 @@ def test_late_in_stats_turns_yellow_after_one_month_and_red_after_two(make_proje
 
 
 def test_pace_warning_by_points_behind_the_expected_share(make_project, county_a, settings):
-    settings.PROJECTS_REPORT_DUE_DAY = 10
+    settings.XIAONENG_PROJECTS_REPORT_DUE_DAY = 10
     # On 2022-07-11 the reports up to June are due: expected 6/12 = 50 % of the annual plan.
     today = dt.date(2022, 7, 11)
     kw = {"county": county_a, "annual_plan": D("1000"), "actual_start": dt.date(2022, 1, 5),

@@ -118,11 +118,15 @@ def test_leftovers_older_than_a_day_are_cleaned(batch, province_supervisor, sett
     assert not done.file and not stuck.file
 
 
-def test_the_clean_up_runs_before_each_web_import(batch, county_a, province_supervisor, settings):
+def test_the_clean_up_is_a_job_of_the_schedule(batch, county_a, province_supervisor, settings):
+    """Issue 11: the clean-up no longer runs at the start of each web import; `xiaoneng cron`
+    runs it (and the stalled-import check) from the one schedule."""
     orphan = settings.MEDIA_ROOT / ImportJob.UPLOAD_DIR / "old.xlsx"
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"x")
     _age(orphan, 30)
     job = _job(batch, province_supervisor, xlsx(HEADERS, [ledger_row("D3")]))
     tasks.run_project_import.call(job.pk)
+    assert orphan.exists()
+    call_command("cron", "--run", "clean-import-uploads")
     assert not orphan.exists()

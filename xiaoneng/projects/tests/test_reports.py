@@ -69,7 +69,7 @@ def test_it_refuses_a_year_to_date_that_decreases_or_exceeds_the_total(project, 
 
 
 def test_it_flags_late_reports(project, reporter, settings):
-    settings.PROJECTS_REPORT_DUE_DAY = 10
+    settings.XIAONENG_PROJECTS_REPORT_DUE_DAY = 10
     on_time = services.save_report(project, actor=reporter, year=2022, month=8,
                                    completed_this_month=D("1"), today=dt.date(2022, 9, 10))  # fmt: skip
     late = services.save_report(project, actor=reporter, year=2022, month=7,
@@ -78,7 +78,7 @@ def test_it_flags_late_reports(project, reporter, settings):
 
 
 def test_it_lists_projects_missing_their_report(project, reporter, settings):
-    settings.PROJECTS_REPORT_DUE_DAY = 10
+    settings.XIAONENG_PROJECTS_REPORT_DUE_DAY = 10
     missing = lambda today: alerts.filter_level(Project.objects.all(), "missing", today).count()  # noqa: E731
     # On 2022-07-10 the June report is not yet due (due by 07-10); on 07-11 it is.
     assert missing(dt.date(2022, 7, 10)) == 0

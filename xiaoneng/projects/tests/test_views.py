@@ -46,7 +46,7 @@ def _xlsx_text(content: bytes) -> str:
 
 
 def test_the_outsider_sees_nothing_of_county_a(projects, client_for, handler_b):
-    a, b = projects
+    a, _b = projects
     client = client_for(handler_b)
     for url in [
         "/projects/",

@@ -93,7 +93,7 @@ def test_it_refuses_the_wrong_side(make_item, handler_a, province_supervisor, ha
         services.approve(item, actor=handler_a)
     with pytest.raises(PermissionDenied):  # the outsider cannot even see it
         services.approve(item, actor=handler_b)
-    with pytest.raises(ValidationError, match="理由|说明"):
+    with pytest.raises(ValidationError, match=r"理由|说明"):
         services.send_back(item, actor=province_supervisor, comment="")
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from xiaoneng.notifications.models import Notification
 from xiaoneng.supervision import listing, scan
-from xiaoneng.supervision.lights import light_in_python, with_light
+from xiaoneng.supervision.lights import with_light
 from xiaoneng.supervision.models import Item
 
 pytestmark = pytest.mark.django_db
@@ -12,9 +12,8 @@ TODAY = dt.date(2026, 6, 15)
 
 
 def light_of(item, on=TODAY):
-    """The light in SQL; the list page's rows and the Python rule must agree with it."""
+    """The light in SQL; the list page's rows must agree with it."""
     sql = with_light(Item.objects.filter(pk=item.pk), on).get().light_now
-    assert sql == light_in_python(Item.objects.get(pk=item.pk), on)
     assert [row.light_now for row in listing.rows(Item.objects.filter(pk=item.pk), on)] == [sql]
     return sql
 
@@ -158,18 +157,6 @@ def test_the_scan_command_runs(make_item, capsys):
 
     call_command("scan-deadlines")
     assert "扫描完成" in capsys.readouterr().out
-
-
-def test_the_daily_scan_chain_queues_once(settings, make_item):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    from django_tasks_db.models import DBTaskResult
-
-    from xiaoneng.supervision.tasks import next_run, schedule_daily
-
-    assert schedule_daily() is True
-    assert schedule_daily() is False
-    queued = DBTaskResult.objects.get()
-    assert queued.task_path.endswith("daily_scan") and queued.run_after == next_run()
 
 
 def test_the_light_filter_selects_exactly_the_items_of_that_light(make_item, thresholds):

@@ -96,7 +96,7 @@ def robot_text(received) -> str:
 def test_it_emails_immediate_users_and_sends_one_signed_robot_message(
     people, robots, lights, django_capture_on_commit_callbacks
 ):
-    immediate, digest, outsider = people
+    _immediate, _digest, outsider = people
     received = robots()
     lights(red=3, yellow=1)
     with django_capture_on_commit_callbacks(execute=True):
@@ -197,21 +197,17 @@ class TestWithoutAndWithAWorker:
         assert "已超期 3 项" in robot_text(received)
         assert not DBTaskResult.objects.filter(status="READY").exists()  # nothing left waiting
 
-    def test_the_daily_task_delivers_in_the_worker(
+    def test_the_daily_scan_of_the_schedule_delivers_without_a_worker(
         self, people, robots, lights, django_capture_on_commit_callbacks
     ):
+        """Issue 11: the daily scan is a job of `xiaoneng cron` (no self-rescheduling chain):
+        it delivers in the cron process and leaves nothing waiting in the queue."""
         from django_tasks_db.models import DBTaskResult
-
-        from xiaoneng.supervision import tasks
 
         received = robots()
         lights()
-        tasks.daily_scan.enqueue()
         with django_capture_on_commit_callbacks(execute=True):
-            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
-        assert DBTaskResult.objects.get(task_path__endswith="daily_scan", status="SUCCESSFUL")
+            call_command("cron", "--run", "scan-deadlines")
         assert [m.to for m in mail.outbox] == [["zhou@example.org"]]
         assert "已超期 3 项" in robot_text(received)
-        assert DBTaskResult.objects.filter(
-            task_path__endswith="daily_scan", status="READY"
-        ).exists()
+        assert not DBTaskResult.objects.filter(status="READY").exists()

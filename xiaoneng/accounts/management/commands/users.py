@@ -88,18 +88,12 @@ class Command(BaseCommand):
             self.stdout.write(f"初始密码：{password}（首次登录须修改）")
 
     def _import(self, path):
+        from xiaoneng.accounts.cli import UsersImporter
+
         try:
-            result = services.import_users(path, actor=None, file_label=path)
+            message = UsersImporter().run(self, {"file": path}, progress=None)
         except ImportFailed as exc:
             for error in exc.errors:
                 self.stderr.write(f"{path}: {error}")
             raise CommandError(f"{len(exc.errors)} 处错误，未导入任何数据。") from None
-        except FileNotFoundError:
-            raise CommandError(f"{path}: 文件不存在") from None
-        for warning in result.warnings:
-            self.stderr.write(f"{path}: {warning}")
-        self.stdout.write(
-            self.style.SUCCESS(f"新增 {len(result.created)} 人，更新 {len(result.updated)} 人。")
-        )
-        for username, password in result.created:
-            self.stdout.write(f"  {username}\t初始密码 {password}")
+        self.stdout.write(self.style.SUCCESS(message))

@@ -1,5 +1,6 @@
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -17,12 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--no-serve", action="store_true", help="prepare the data only")
         parser.add_argument(
-            "--no-worker", action="store_true", help="do not start the background worker"
+            "--no-worker",
+            action="store_true",
+            help="do not start the background worker and the schedule",
         )
 
     def handle(self, *args, port, host, no_serve, no_worker, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
-        (settings.DATA_DIR / "uploads").mkdir(exist_ok=True)
+        Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
         self.stdout.write(f"数据目录：{settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         ctx = load_all()
@@ -34,13 +37,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<10} {description}")
         if no_serve:
             return
-        worker = None
+        workers = []
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "xiaoneng", "db_worker"])
-            self.stdout.write("后台任务进程已启动（db_worker）。")
+            # The background worker, and the schedule (deadline scan, digests, retries)
+            # checked every minute in place of a cron line.
+            for command in (["db_worker"], ["cron", "--loop", "60"]):
+                argv = [sys.executable, "-m", "xiaoneng", *command]
+                workers.append(subprocess.Popen(argv))  # noqa: S603 (our own commands, no shell)
+            self.stdout.write("后台任务进程已启动（db_worker、cron）。")
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         finally:
-            if worker is not None:
+            for worker in workers:
                 worker.terminate()
+            for worker in workers:
                 worker.wait(timeout=10)

@@ -5,9 +5,9 @@ from xiaoneng.core.context import acting_as
 
 class Command(BaseCommand):
     help = (
-        "Attempt every robot message and email whose retry is due. The database task queue "
-        "schedules retries by itself; run this from cron (e.g. every 5 minutes) when the "
-        "queue cannot defer tasks (the immediate backend) or was down."
+        "Attempt every robot message and email whose retry is due, now. The database task "
+        "queue schedules retries by itself, and `xiaoneng cron` runs this every 5 minutes as "
+        "the safety net for a queue that cannot defer tasks (the immediate backend) or was down."
     )
 
     def handle(self, *args, **options):

@@ -4,7 +4,10 @@ from xiaoneng.core.context import acting_as
 
 
 class Command(BaseCommand):
-    help = "Send the daily digest email to everyone who chose it (run once a day, e.g. from cron)."
+    help = (
+        "Send the daily digest email to everyone who chose it now (`xiaoneng cron` does it "
+        "daily at 07:30)."
+    )
 
     def handle(self, *args, **options):
         from xiaoneng.notifications.services import send_digests

@@ -45,10 +45,11 @@ class Command(BaseCommand):
     def clean_imports(self, *, hours: float, **_):
         import datetime as dt
 
-        from xiaoneng.projects.tasks import clean_import_uploads
+        from xiaoneng.projects.tasks import clean_import_uploads, fail_stalled_jobs
 
         if hours < 0:
             raise CommandError(f"--hours 不能为负数：{hours}")
+        fail_stalled_jobs()  # their uploads go too
         deleted = clean_import_uploads(older_than=dt.timedelta(hours=hours))
         self.stdout.write(f"已删除 {deleted} 个超过 {hours:g} 小时的上传文件。")
 

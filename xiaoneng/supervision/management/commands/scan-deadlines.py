@@ -6,25 +6,21 @@ from xiaoneng.core.context import acting_as
 
 
 class Command(BaseCommand):
-    help = "Run one due-soon/overdue scan now (set-based SQL), or --enqueue it for the worker."
+    help = (
+        "Run one due-soon/overdue scan now (set-based SQL), or --enqueue it for the worker. "
+        "The daily scan is a job of `xiaoneng cron`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", help="scan as of this day (YYYY-MM-DD), default today")
         parser.add_argument("--enqueue", action="store_true", help="queue it for db_worker")
         parser.add_argument(
-            "--schedule", action="store_true", help="start the daily chain (01:00) for db_worker"
+            "--schedule", action="store_true", help="obsolete: the daily scan is in `xiaoneng cron`"
         )
 
     def handle(self, *args, date=None, enqueue=False, schedule=False, **options):
-        if schedule:
-            from xiaoneng.supervision.tasks import next_run, schedule_daily
-
-            queued = schedule_daily()
-            self.stdout.write(
-                f"每日扫描已排队，下次 {next_run():%Y-%m-%d %H:%M}"
-                if queued
-                else "每日扫描已在队列中。"
-            )
+        if schedule:  # the old self-rescheduling chain; kept so existing scripts still run
+            self.stdout.write("每日扫描现由定时任务运行（xiaoneng cron，见 README），无需排队。")
             return
         if enqueue:
             from xiaoneng.supervision.tasks import scan_deadlines

@@ -1,30 +1,11 @@
-"""`xiaoneng import <kind> …`: one command, one subcommand per ledger kind.
+"""`xiaoneng import <kind> …`: one command, one subcommand per ledger kind; each app
+registers its importer (core/importers.py)."""
 
-An app adds an importer with one line in its AppConfig:
-
-    importers = ["xiaoneng.projects.cli.ProjectsImporter"]
-
-An importer has `name`, `help`, `add_arguments(parser)` and
-`run(command, options, progress) -> str` (the summary line). It runs acting as the
-system (`acting_as(None)`), with a progress bar on stderr; an ImportFailed is printed
-row by row and the command exits non-zero.
-"""
-
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
 
 from xiaoneng.core.context import acting_as
+from xiaoneng.core.importers import ProgressBar, registered_importers, report_failure
 from xiaoneng.core.xlsx import ImportFailed
-
-
-def registered_importers() -> dict:
-    found = {}
-    for config in apps.get_app_configs():
-        for path in getattr(config, "importers", ()):
-            importer = import_string(path)()
-            found[importer.name] = importer
-    return found
 
 
 class Command(BaseCommand):
@@ -38,8 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
 
     def handle(self, *args, kind, **options):
-        from xiaoneng.projects.cli import ProgressBar, report_failure
-
         importer = registered_importers()[kind]
         bar = ProgressBar(self.stderr._out)
         progress = (lambda *a: None) if options["no_progress"] else bar

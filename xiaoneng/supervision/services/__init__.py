@@ -1,0 +1,103 @@
+"""The actions on a supervision item, one module per topic:
+
+    rules        who may do what (handler, reviewer, assigner) and which child items count
+    assign       assign (交办) and decompose (分解交办); the responsible person named in a form
+    lifecycle    the transitions (签收 … 办结, 重办) and the roll-up of progress to the parent
+    urge         urge (催办) and escalate
+    attachments  what files are accepted, storing them, and removing them if an action fails
+    recipients   who is told: an item's handlers (the one query the deadline scan uses too),
+                 reviewers and leaders
+    timeline     the item's events
+
+Each action is atomic, re-checks scope inside the transaction, writes the timeline and the
+change log, and notifies after commit. Holidays are in holidays.py, the deadline scan in
+scan.py, the negative list in negative.py. Callers use `services.<name>` from this package.
+"""
+
+from xiaoneng.supervision.services.assign import (
+    assign_item,
+    choose_member,
+    decompose,
+    member_named,
+)
+from xiaoneng.supervision.services.attachments import (
+    NAME_MAX_CHARS,
+    add_attachment,
+    check_upload,
+    removes_files_on_failure,
+    sniff,
+)
+from xiaoneng.supervision.services.lifecycle import (
+    ACTIONS,
+    RULES,
+    Rule,
+    acknowledge,
+    allowed_actions,
+    approve,
+    lock_item,
+    reopen,
+    report_progress,
+    request_closure,
+    roll_up,
+    send_back,
+    submit_plan,
+    transition,
+)
+from xiaoneng.supervision.services.recipients import (
+    handler_ids,
+    leader_ids,
+    notify_item,
+    reviewer_ids,
+    tell_parent,
+)
+from xiaoneng.supervision.services.rules import (
+    HANDLER_ROLES,
+    SUPERVISOR_ROLES,
+    can_assign_to,
+    check_child_unit,
+    counted_children,
+    is_handler,
+    is_reviewer,
+)
+from xiaoneng.supervision.services.timeline import record_event
+from xiaoneng.supervision.services.urge import urge
+
+__all__ = [
+    "ACTIONS",
+    "HANDLER_ROLES",
+    "NAME_MAX_CHARS",
+    "RULES",
+    "SUPERVISOR_ROLES",
+    "Rule",
+    "acknowledge",
+    "add_attachment",
+    "allowed_actions",
+    "approve",
+    "assign_item",
+    "can_assign_to",
+    "check_child_unit",
+    "check_upload",
+    "choose_member",
+    "counted_children",
+    "decompose",
+    "handler_ids",
+    "is_handler",
+    "is_reviewer",
+    "leader_ids",
+    "lock_item",
+    "member_named",
+    "notify_item",
+    "record_event",
+    "removes_files_on_failure",
+    "reopen",
+    "report_progress",
+    "request_closure",
+    "reviewer_ids",
+    "roll_up",
+    "send_back",
+    "sniff",
+    "submit_plan",
+    "tell_parent",
+    "transition",
+    "urge",
+]
