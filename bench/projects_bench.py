@@ -421,8 +421,19 @@ def clear_import(batch) -> None:
 
     with connection.cursor() as c:
         c.execute("DELETE FROM core_changelog")
-        c.execute("DELETE FROM projects_project WHERE batch_id = %s", [batch.pk])
+        delete_projects(c, batch)
         c.execute("VACUUM")
+
+
+def delete_projects(cursor, batch) -> None:
+    """The batch's projects, with the opening reports the import gave them (the ledger's
+    累计完成投资 is an opening monthly report)."""
+    cursor.execute(
+        "DELETE FROM projects_monthlyreport WHERE project_id IN "
+        "(SELECT id FROM projects_project WHERE batch_id = %s)",
+        [batch.pk],
+    )
+    cursor.execute("DELETE FROM projects_project WHERE batch_id = %s", [batch.pk])
 
 
 def bench_import(args, out):
@@ -506,7 +517,7 @@ def bench_import(args, out):
         from django.db import connection as conn
 
         with conn.cursor() as c:
-            c.execute("DELETE FROM projects_project WHERE batch_id = %s", [batch.pk])
+            delete_projects(c, batch)
         rows = min(args.iie_rows or args.import_rows, args.import_rows)
         iie_s = iie_import(content, rows, batch)
         if iie_s is not None:
@@ -524,7 +535,7 @@ def bench_import(args, out):
             )
     # The summary that follows loads its own projects: leave none of the import's behind.
     with connection.cursor() as c:
-        c.execute("DELETE FROM projects_project WHERE batch_id = %s", [batch.pk])
+        delete_projects(c, batch)
         c.execute("DELETE FROM core_changelog")
 
 
