@@ -86,9 +86,10 @@ def rss_mb() -> float:
 
 def setup_django(db: str, pg_url: str):
     common.setup_django(db, pg_url, prefix="xn-proj-bench-")
+    from xiaoneng.core.policy import SYSTEM
     from xiaoneng.units.services import load_divisions
 
-    load_divisions()
+    load_divisions(actor=SYSTEM)
 
 
 # --- Data ------------------------------------------------------------------------------
@@ -101,7 +102,7 @@ def ledger_file(n: int, prefix: str) -> bytes:
 
     import xlsxwriter
 
-    from xiaoneng.projects.ledger import TEMPLATE_HEADERS
+    from xiaoneng.projects.ledgers import PROJECTS
     from xiaoneng.units.models import Level, Unit
 
     rng = random.Random(4)
@@ -115,7 +116,7 @@ def ledger_file(n: int, prefix: str) -> bytes:
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = book.add_worksheet("项目台账")
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
-    for c, h in enumerate(TEMPLATE_HEADERS):
+    for c, h in enumerate(column.header for column in PROJECTS.imported()):
         ws.write_string(0, c, h)
     for i in range(1, n + 1):
         pref, county = counties[rng.randrange(len(counties))]
@@ -155,13 +156,15 @@ def load_projects(n: int, reports_per_project: int, year: int):
 
     from django.db import transaction
 
+    from xiaoneng.core.policy import SYSTEM
     from xiaoneng.projects.models import Batch, Industry, Project
     from xiaoneng.units.models import Level, Unit
 
     rng = random.Random(7)
     counties = list(Unit.objects.filter(level=Level.COUNTY).order_by("code"))
     industries = list(Industry.objects.all())
-    batch, _ = Batch.objects.get_or_create(code="2022Q2")
+    batch = Batch.objects.filter(code="2022Q2").first()
+    batch = batch or Batch.objects.create(code="2022Q2", actor=SYSTEM)
     t = time.perf_counter()
     with transaction.atomic():
         chunk = []
@@ -380,18 +383,19 @@ def import_round(content: bytes, batch, rows: int) -> dict:
     """Parse the ledger (GC on, then paused), then import it: one side-by-side measurement."""
     import gc
 
-    from xiaoneng.core.context import acting_as
+    from xiaoneng.core.policy import SYSTEM
     from xiaoneng.core.xlsx import read_sheet
-    from xiaoneng.projects import ledger, services
+    from xiaoneng.projects import services
+    from xiaoneng.projects.ledgers import PROJECTS
 
     t = time.perf_counter()
-    sheet = read_sheet(content, ledger.PROJECT_COLUMNS, required=ledger.REQUIRED_COLUMNS)
+    sheet = read_sheet(content, PROJECTS.headers_by_key(), required=PROJECTS.required())
     parse_s = time.perf_counter() - t
     assert len(sheet.rows) == rows
     del sheet
     gc.disable()
     t = time.perf_counter()
-    sheet = read_sheet(content, ledger.PROJECT_COLUMNS, required=ledger.REQUIRED_COLUMNS)
+    sheet = read_sheet(content, PROJECTS.headers_by_key(), required=PROJECTS.required())
     parse_nogc_s = time.perf_counter() - t
     gc.enable()
     del sheet
@@ -406,8 +410,7 @@ def import_round(content: bytes, batch, rows: int) -> dict:
 
     t = time.perf_counter()
     mark["at"] = t
-    with acting_as(None):
-        result = services.import_projects(content, batch=batch, actor=None, progress=stage_timer)
+    result = services.import_projects(content, batch=batch, actor=SYSTEM, progress=stage_timer)
     import_s = time.perf_counter() - t
     assert result.created == rows
     return {"parse_s": parse_s, "parse_nogc_s": parse_nogc_s, "import_s": import_s,
@@ -441,7 +444,7 @@ def bench_import(args, out):
 
     from django.db import connection
 
-    from xiaoneng.core.context import acting_as
+    from xiaoneng.core.policy import SYSTEM
     from xiaoneng.projects import services
     from xiaoneng.projects.models import Batch
 
@@ -452,7 +455,7 @@ def bench_import(args, out):
         f"  wrote a {args.import_rows:,}-row ledger ({len(content) / 1e6:.1f} MB) in {time.perf_counter() - t:.1f}s"
     )
     base_rss = rss_mb()
-    batch = Batch.objects.create(code="BENCH")
+    batch = Batch.objects.create(code="BENCH", actor=SYSTEM)
     rounds = []
     for number in range(1, args.rounds + 1):
         if number > 1:
@@ -491,8 +494,7 @@ def bench_import(args, out):
         f"  peak RSS of the process:          {rss_mb():8.0f} MB (before parsing: {base_rss:.0f} MB; target ≤ 500)"
     )
     t = time.perf_counter()
-    with acting_as(None):
-        again = services.import_projects(content, batch=batch, actor=None)
+    again = services.import_projects(content, batch=batch, actor=SYSTEM)
     reimport_s = time.perf_counter() - t
     out["reimport_unchanged_s"] = reimport_s
     print(
@@ -502,8 +504,7 @@ def bench_import(args, out):
     sample = max(1000, args.import_rows // 10)
     small = ledger_file(sample, "M")
     tracemalloc.start()
-    with acting_as(None):
-        services.import_projects(small, batch=batch, actor=None)
+    services.import_projects(small, batch=batch, actor=SYSTEM)
     _cur, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     out["tracemalloc_peak_mb_sample"] = peak / 1e6

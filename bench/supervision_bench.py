@@ -64,24 +64,25 @@ def load(n_items: int):
     from django.db import connection, transaction
 
     from xiaoneng.accounts.models import Role, User
+    from xiaoneng.core.policy import SYSTEM
     from xiaoneng.supervision.models import Item
     from xiaoneng.units.models import Level, Unit
     from xiaoneng.units.services import load_divisions
 
-    load_divisions()
+    load_divisions(actor=SYSTEM)
     province = Unit.objects.get(code="530000")
     counties = list(Unit.objects.filter(level=Level.COUNTY).order_by("code"))
     prefectures = list(Unit.objects.filter(level=Level.PREFECTURE))
     sup = User(username="bench_sup", unit=province, name="督查")
-    sup.save()
+    sup.save(actor=SYSTEM)
     sup.roles.set(Role.objects.filter(code="supervisor"))
     km = Unit.objects.get(code="530100")
     km_sup = User(username="bench_km", unit=km, name="昆明督查")
-    km_sup.save()
+    km_sup.save(actor=SYSTEM)
     km_sup.roles.set(Role.objects.filter(code="supervisor"))
     for county in counties[:20]:
         h = User(username=f"h{county.code}", unit=county, name="承办")
-        h.save()
+        h.save(actor=SYSTEM)
         h.roles.set(Role.objects.filter(code="handler"))
     rnd = random.Random(3)
     today = dt.date.today()
@@ -191,6 +192,7 @@ def run(args, db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from xiaoneng.core.policy import SYSTEM
     from xiaoneng.supervision import conf, listing, scan
     from xiaoneng.supervision.models import Item, Unit
 
@@ -326,7 +328,7 @@ def run(args, db):
             if connection.vendor == "postgresql":  # every measurement starts without dead rows
                 c.execute("VACUUM supervision_item")
         if day is not None:  # lights as the previous day's scan left them
-            scan.scan_deadlines(day)
+            scan.scan_deadlines(day, actor=SYSTEM)
 
     light, _ = hand_sql_page(vendor, "", 1)
     light = light.replace("i.", "")
@@ -396,14 +398,16 @@ def run(args, db):
             return scan.store_lights(time.time_ns() // 1000, day)
 
     reset()
-    scan.scan_deadlines()  # warm-up (translations, lazy imports)
+    scan.scan_deadlines(actor=SYSTEM)  # warm-up (translations, lazy imports)
     scenarios = [
         ("first scan (every light stale)", today, lambda: reset()),
         ("daily scan (lights as of yesterday)", today, lambda: reset(today - dt.timedelta(days=1))),
     ]
     for label, day, prepare in scenarios:
         p = {**params, "today": day, "soon": day + dt.timedelta(days=conf.yellow_days())}
-        t_scan, result = timed(lambda d=day: scan.scan_deadlines(d), prepare, args.repeat)
+        t_scan, result = timed(
+            lambda d=day: scan.scan_deadlines(d, actor=SYSTEM), prepare, args.repeat
+        )
         t_update, changed = timed(lambda p=p: hand_update(p), prepare, args.repeat)
         print(f"   {label}:")
         print(
@@ -448,12 +452,14 @@ def run(args, db):
         if new != item.light:
             worse = new in ("yellow", "red") and item.light != "red"
             item.light = new
-            item.save(update_fields=["light"])
+            item.save(update_fields=["light"], actor=SYSTEM)
             if worse:
                 for uid in User.objects.filter(
                     unit_id=item.lead_unit_id, roles__code="handler"
                 ).values_list("pk", flat=True):
-                    Notification.objects.create(recipient_id=uid, verb="overdue", title=item.title)
+                    Notification.objects.create(
+                        recipient_id=uid, verb="overdue", title=item.title, actor=SYSTEM
+                    )
     per_item = (time.perf_counter() - t) / len(sample_ids)
     t_loop = per_item * n_open
     print(

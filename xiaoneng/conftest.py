@@ -10,6 +10,7 @@ import os
 import pytest
 
 from xiaoneng.accounts.models import Role, User
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.units.models import Kind, Level, Unit
 
 PASSWORD = "Test-pass-2026"
@@ -20,15 +21,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def make_unit(code, name, level, parent=None, kind=Kind.GOVERNMENT) -> Unit:
+    """Test data is the system's: written as SYSTEM."""
     unit = Unit(code=code, name=name, level=level, parent=parent, kind=kind)
-    unit.save()
+    unit.save(actor=SYSTEM)
     return unit
 
 
 def make_user(username, unit, *roles, name="") -> User:
     user = User(username=username, unit=unit, name=name or username)
     user.set_password(PASSWORD)
-    user.save()
+    user.save(actor=SYSTEM)
     user.roles.set(Role.for_codes(roles))
     return user
 

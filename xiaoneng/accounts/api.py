@@ -58,6 +58,8 @@ class PasswordChangeView(APIView):
     )
     def post(self, request):
         user = request.user
+        if not isinstance(request.data, dict):  # a JSON list, text or number
+            raise ValidationError({"detail": _("请求体应为 JSON 对象。")})
         new = str(request.data.get("new_password", ""))
         form = PasswordChangeForm(
             user,
@@ -75,9 +77,7 @@ class PasswordChangeView(APIView):
                     for field, messages in form.errors.get_json_data().items()
                 }
             )
-        user = form.save()
-        user.must_change_password = False
-        user.save(update_fields=["must_change_password"])
+        services.change_own_password(user, form.cleaned_data["new_password1"], actor=user)
         if isinstance(request.successful_authenticator, SessionAuthentication):
             update_session_auth_hash(request, user)
         return Response(

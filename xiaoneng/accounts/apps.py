@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与角色"
     nav = [
         NavEntry(
-            _("人员"), "accounts:user_list", order=95, roles=frozenset({"unit_admin", "supervisor"})
+            _("人员"), "accounts:user_list", order=95, action="manage_users", model="units.Unit"
         )
     ]
     importers = ["xiaoneng.accounts.cli.UsersImporter"]  # `xiaoneng import users`

@@ -1,6 +1,7 @@
 """Demo accounts: one per role, in the demo units."""
 
 from xiaoneng.accounts.models import Role, User
+from xiaoneng.core.policy import SYSTEM
 
 DEMO_PASSWORD = "Xiaoneng@2026"  # noqa: S105 (the demo accounts' published password, printed by `make demo`)
 
@@ -24,18 +25,17 @@ def load(ctx: dict) -> None:
     roles = {r.code: r for r in Role.for_codes([c for u in DEMO_USERS for c in u[3]])}
     accounts = []
     for username, name, unit_code, role_codes, branch_code, description in DEMO_USERS:
-        user = User.all_objects.filter(username=username).first()
-        if user is None:
-            user = User(username=username)
-            user.set_password(DEMO_PASSWORD)
-        user.name = name
-        user.unit = units[unit_code]
-        user.party_branch = branches.get(branch_code) if branch_code else None
-        user.is_active = True
-        user.deleted_at = None
-        user.must_change_password = False
-        user.save()
-        user.roles.set([roles[c] for c in role_codes])
+        person = User.all_objects.filter(username=username).first() or User(username=username)
+        if person.pk is None:
+            person.set_password(DEMO_PASSWORD)
+        person.name = name
+        person.unit = units[unit_code]
+        person.party_branch = branches.get(branch_code) if branch_code else None
+        person.is_active = True
+        person.deleted_at = None
+        person.must_change_password = False
+        person.save(actor=SYSTEM)
+        person.roles.set([roles[c] for c in role_codes])
         accounts.append((username, description))
     ctx["users"] = {
         u.username: u for u in User.objects.filter(username__in=[a[0] for a in DEMO_USERS])

@@ -1,35 +1,45 @@
+from typing import cast
+
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.accounts.models import RoleCode, User
-from xiaoneng.accounts.services import grantable_roles
+from xiaoneng.accounts.ledgers import FORM_KEYS, USERS
+from xiaoneng.accounts.models import RoleCode, User, username_in_use
+from xiaoneng.accounts.policy import grantable_roles, role_change_refusal
 from xiaoneng.core.forms import Form
 from xiaoneng.core.versioning import VersionedFormMixin
 from xiaoneng.units.models import Unit
 
 
-class UserForm(VersionedFormMixin, Form):
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    unit = forms.ModelChoiceField(label=_("所在单位"), queryset=Unit.objects.none())
-    roles = forms.MultipleChoiceField(
-        label=_("角色"), choices=RoleCode.choices, widget=forms.CheckboxSelectMultiple
-    )
-    phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
-    email = forms.EmailField(label=_("邮箱"), required=False)
+class UserForm(VersionedFormMixin, USERS.form_class(FORM_KEYS, base=Form)):  # type: ignore[misc]
+    """Add or edit a person; its fields come from the users ledger (accounts/ledgers.py).
 
-    def __init__(self, *args, actor, editing: User | None = None, **kwargs):
+    The users import checks each row with this form too (`imported=True`), so both refuse the
+    same values in the same words. A sheet differs from the page in two ways only: it names
+    the unit by its code, and it lists every role of the person (on the page, the roles the
+    editor may not change are kept without being shown as choices); whether those roles may
+    be given is the same rule, `policy.role_change_refusal`, which `clean` asks."""
+
+    def __init__(self, *args, actor, editing: User | None = None, imported=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = actor.unit.subtree().order_by("path")
+        self.actor, self.editing = actor, editing
+        # The units where the actor may add and manage people (core.policy "manage_users").
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = Unit.objects.restrict(actor, "manage_users").order_by("path")
+        roles = cast(forms.MultipleChoiceField, self.fields["roles"])
+        self.kept_roles: set[str] = set()
+        if imported:
+            unit.to_field_name = "code"
+            return
         # Only the roles the actor may grant here are offered; the person's other roles are
-        # kept as they are (services.grantable_roles is the rule).
+        # kept as they are (accounts.policy.grantable_roles is the rule).
         offered = grantable_roles(actor, editing.unit if editing else None)
         if editing is not None and editing.pk == actor.pk:
             offered = set()
-            self.fields["unit"].disabled = True
+            unit.disabled = True
         self.kept_roles = set(editing.role_codes) - offered if editing else set()
-        roles = self.fields["roles"]
         roles.choices = [(c, label) for c, label in RoleCode.choices if c in offered]
         roles.required = not self.kept_roles
         if self.kept_roles:
@@ -38,12 +48,30 @@ class UserForm(VersionedFormMixin, Form):
         if editing is not None:
             self.fields["username"].disabled = True
 
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if self.editing is None and (refusal := username_in_use(username)):
+            raise forms.ValidationError(refusal)
+        return username
+
     def clean_roles(self) -> list[str]:
         return sorted(set(self.cleaned_data["roles"]) | self.kept_roles)
 
+    def clean(self):
+        data = super().clean()
+        unit, roles = data.get("unit"), data.get("roles")
+        if unit is not None and roles:
+            # Nobody grants more than they hold (the service asks again, under lock).
+            refusal = role_change_refusal(self.actor, self.editing, unit, roles)
+            if refusal is not None:
+                self.add_error(refusal[0], refusal[1])
+        return data
+
+
+def _import_help() -> str:
+    headers = "、".join(c.header for c in USERS.imported())
+    return gettext_now("列：%s。多个角色用顿号分隔。") % headers
+
 
 class UserImportForm(Form):
-    file = forms.FileField(
-        label=_("人员表（.xlsx）"),
-        help_text=_("列：用户名、姓名、单位编码、角色、手机号。多个角色用顿号分隔。"),
-    )
+    file = forms.FileField(label=_("人员表（.xlsx）"), help_text=lazy(_import_help, str)())

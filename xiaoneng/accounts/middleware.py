@@ -13,8 +13,7 @@ class ForcePasswordChangeMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
+            getattr(user, "is_authenticated", False)
             and user.must_change_password
             and not request.path.startswith(("/static/", "/api/"))
             and request.path not in {reverse(name) for name in self.ALLOWED}

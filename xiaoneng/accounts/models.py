@@ -7,8 +7,8 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.models import BaseModel, ScopedQuerySet
@@ -34,6 +34,15 @@ def parse_role(text: str) -> str | None:
     for code, label in RoleCode.choices:
         if value == code or value == str(label) or value in str(label).split("/"):
             return code
+    return None
+
+
+def username_in_use(username: str) -> str | None:
+    """Why a new person may not take `username` (None: they may). A deleted person keeps
+    theirs (the trash restores them): it is never given again. The add form, the import and
+    `services.add_user` ask this."""
+    if User.all_objects.filter(username=username).exists():
+        return gettext("用户名“%s”已存在。") % username
     return None
 
 
@@ -120,12 +129,6 @@ class User(AbstractUser, BaseModel):
     def role_labels(self) -> list[str]:
         return [str(RoleCode(c).label) for c in RoleCode.values if c in self.role_codes]
 
-    @classmethod
-    def scope_q(cls, user):
-        if not user.is_staff_member:
-            return Q(pk=user.pk)
-        return Q(unit__path__startswith=user.unit.path) | Q(pk=user.pk)
-
     def save(self, *args, **kwargs):
         # set_password() keeps the new password in _password until the save.
         password_changed = self._password is not None
@@ -133,21 +136,22 @@ class User(AbstractUser, BaseModel):
         if password_changed or not self.is_active or self.deleted_at is not None:
             self.api_tokens.all().delete()
 
-    def delete(self, using=None, keep_parents=False, *, comment: str = ""):
+    def delete(self, using=None, keep_parents=False, *, actor=None, comment: str = ""):
         self.is_active = False
-        return super().delete(using, keep_parents, comment=comment)
+        return super().delete(using, keep_parents, actor=actor, comment=comment)
 
     def restore_refusal(self, actor) -> str | None:
-        """Restoring a person gives their roles back: only someone who may manage them."""
-        from xiaoneng.accounts.services import can_manage_user
+        """Restoring a person gives their roles back: only someone who may manage them
+        (User "restore", accounts/policy.py)."""
+        from xiaoneng.core import policy
 
-        if can_manage_user(actor, self):
+        if policy.can(actor, "restore", self):
             return None
         return _("您不能恢复“%s”：效能办和单位管理员只能由上一级恢复。") % self
 
-    def restore(self, *, comment: str = "") -> None:
+    def restore(self, *, actor=None, comment: str = "") -> None:
         self.is_active = True
-        super().restore(comment=comment)
+        super().restore(actor=actor, comment=comment)
 
 
 def hash_token_key(key: str) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_form, name="user_create"),
+    path("users/export.xlsx", views.user_export, name="user_export"),
     path("users/import/", views.user_import, name="user_import"),
     path("users/import/template.xlsx", views.user_import_template, name="user_import_template"),
     path("users/<id:pk>/", views.user_detail, name="user_detail"),

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -13,10 +14,13 @@ from django.views.decorators.http import require_POST
 
 from xiaoneng.accounts import services
 from xiaoneng.accounts.forms import UserForm, UserImportForm
+from xiaoneng.accounts.ledgers import USERS
 from xiaoneng.accounts.models import ApiToken, User
+from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.versioning import StaleEdit, version_of
-from xiaoneng.core.xlsx import ImportFailed, write_xlsx, xlsx_response
+from xiaoneng.core.xlsx import ImportFailed, xlsx_response
+from xiaoneng.units.models import Unit
 
 
 class LoginView(auth_views.LoginView):
@@ -29,38 +33,55 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        if self.request.user.must_change_password:
-            self.request.user.must_change_password = False
-            self.request.user.save()
+        # Django's form_valid would save the user itself, without the actor: one service
+        # call sets the password and ends a forced reset, in one audited save.
+        services.change_own_password(
+            form.user, form.cleaned_data["new_password1"], actor=self.request.user
+        )
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, _("密码已修改。"))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def _managed_users(request):
-    if not services.manages_people(request.user):
+    """The people pages are for those who manage people somewhere (core.policy
+    "manage_users"); they list the people the user sees."""
+    if not policy.can_any(request.user, "manage_users", Unit):
         raise PermissionDenied(_("只有单位管理员或效能办可以管理人员。"))
-    return User.objects.visible_to(request.user)
+    return User.objects.restrict(request.user, "view")
 
 
 def _manageable_user(request, pk: int) -> User:
-    """A person the user may edit, reset or deactivate: outside the scope 404, inside it but
-    beyond the user's power (a peer's or a superior's account) 403 with the reason."""
+    """A person the user may change (edit, reset, deactivate): outside the scope 404, inside
+    it but beyond the user's power (a peer's or a superior's account) 403 with the reason."""
     person = get_object_or_404(_managed_users(request).select_related("unit"), pk=pk)
     services.check_manages(request.user, person)
     return person
 
 
-@login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def _listed_users(request):
+    """The people list's rows (the page and its export alike) and the search typed."""
     users = _managed_users(request).select_related("unit").prefetch_related("roles")
     q = request.GET.get("q", "").strip()
     if q:
         users = users.filter(
             Q(username__icontains=q) | Q(name__icontains=q) | Q(unit__name__icontains=q)
         )
-    page = Paginator(users.order_by("unit__path", "username"), 50).get_page(request.GET.get("page"))
+    return users.order_by("unit__path", "username"), q
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    users, q = _listed_users(request)
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": q})
+
+
+@login_required
+def user_export(request: HttpRequest) -> HttpResponse:
+    """The people listed, as the users ledger (it imports back unchanged)."""
+    users, _q = _listed_users(request)
+    return xlsx_response(USERS.export(users), "人员.xlsx")
 
 
 @login_required
@@ -71,7 +92,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/user_detail.html",
         {
             "person": user,
-            "can_manage": services.can_manage_user(request.user, user),
+            "can_manage": policy.can(request.user, "change", user),
             "tokens": ApiToken.objects.filter(user=user).count(),
             "history": history_for(user)[:50],
         },
@@ -169,7 +190,7 @@ def user_revoke_tokens(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     """The user's own API tokens, one per device, each with a button to revoke it."""
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = policy.restrict(ApiToken.objects.all(), request.user, "revoke")
     return render(
         request,
         "accounts/token_list.html",
@@ -180,7 +201,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    token = get_object_or_404(
+        policy.restrict(ApiToken.objects.all(), request.user, "revoke"), pk=pk
+    )
     services.revoke_token(token, actor=request.user)
     messages.success(request, _("已撤销令牌“%s”。") % token)
     return redirect("accounts:token_list")
@@ -207,9 +230,12 @@ def user_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def user_import_template(request: HttpRequest) -> HttpResponse:
     _managed_users(request)
-    content = write_xlsx(
-        ["用户名", "姓名", "单位编码", "角色", "手机号"],
-        [["zhangsan", "张三", request.user.unit.code, "承办人", "13800000000"]],
-        sheet="人员",
-    )
+    example = {
+        "username": "zhangsan",
+        "name": "张三",
+        "unit": request.user.unit.code,
+        "roles": "承办人",
+        "phone": "13800000000",
+    }
+    content = USERS.template([[example.get(c.key) for c in USERS.imported()]])
     return xlsx_response(content, "人员导入模板.xlsx")

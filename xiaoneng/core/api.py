@@ -1,5 +1,7 @@
 """API building blocks shared by every module."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +20,29 @@ class IsStaffMember(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.is_staff_member)
 
 
-class ScopedViewSetMixin:
-    """Every API queryset passes through the model's scope gate."""
+if TYPE_CHECKING:  # what the mixins are mixed into
+    from rest_framework import generics
+
+    _View: Any = generics.GenericAPIView
+    _Serializer: Any = serializers.Serializer
+else:
+    _View = _Serializer = object
+
+
+class ScopedViewSetMixin(_View):
+    """Every API queryset passes through the permission policy (core.policy): the rows the
+    caller may take the viewset's action on. `policy_action` names it ("view" by default);
+    `policy_actions` names another for some of the viewset's own actions (a POST to
+    `urges` looks its row up among those the caller may "urge")."""
+
+    policy_action = "view"
+    policy_actions: dict[str, str] = {}
+
+    def get_policy_action(self) -> str:
+        return self.policy_actions.get(getattr(self, "action", None) or "", self.policy_action)
 
     def get_queryset(self):
-        return self.queryset.all().visible_to(self.request.user)
+        return self.queryset.all().restrict(self.request.user, self.get_policy_action())
 
     def get_object(self):
         # One answer, in Chinese, for "no such row" and "not yours" (Django's own text is
@@ -34,16 +54,22 @@ class ScopedViewSetMixin:
 
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id that must be visible to the caller: an id outside the scope gets the
-    same "does not exist" answer as an id that does not exist, so ids cannot be probed."""
+    """A related id among the rows the caller may take `action` on (the action the request
+    performs with it: "assign" for an item's lead unit; "view" by default): any other id gets
+    the same "does not exist" answer as an id that does not exist, so ids cannot be probed."""
+
+    def __init__(self, *args, action: str = "view", **kwargs):
+        self.policy_action = action
+        super().__init__(*args, **kwargs)
 
     def get_queryset(self):
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        return super().get_queryset().visible_to(user)
+        rows: Any = super().get_queryset()
+        return rows.restrict(user, self.policy_action)
 
 
-class BoundedInputMixin:
+class BoundedInputMixin(_Serializer):
     """The API's side of core.forms: dates in the window, texts within their maximum."""
 
     def get_fields(self):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.db.models.fields.files import FieldFile
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from xiaoneng.core.context import current
 from xiaoneng.core.models import BaseModel, ChangeLog, loaded_values
+from xiaoneng.core.policy import SYSTEM
 
 REDACTED = "••••••"
 SECRET_FIELDS = {"password"}
@@ -67,17 +69,32 @@ def _before(instance) -> dict | None:
     return None if loaded is None else snapshot_values(type(instance), loaded)
 
 
-def _actor_fields() -> dict:
-    ctx = current()
-    actor = ctx.current_actor()
-    name = ""
-    if actor is not None:
-        name = getattr(actor, "name", "") or actor.get_username()
-    return {"user": actor, "user_name": name or "系统", "request_id": ctx.request_id}
+class MissingActor(ImproperlyConfigured):
+    """A write that records a change was given no actor: pass `actor=` (a user or SYSTEM)."""
+
+
+def _actor_fields(actor) -> dict:
+    """Who the change-log row names: `actor`, the same argument the write's permission check
+    was given (a user, or policy.SYSTEM, "系统"). There is no other source: a write that
+    records a change without one is a programming error."""
+    if actor is None:
+        raise MissingActor("a write recorded a change without an actor: pass actor=")
+    request_id = current().request_id
+    if actor is SYSTEM:
+        return {"user": None, "user_name": SYSTEM.name, "request_id": request_id}
+    name = getattr(actor, "name", "") or actor.get_username()
+    return {"user": actor, "user_name": name, "request_id": request_id}
 
 
 def log(
-    obj: models.Model, action: str, *, before=None, after=None, comment: str = "", time=None
+    obj: models.Model,
+    action: str,
+    *,
+    actor=None,
+    before=None,
+    after=None,
+    comment: str = "",
+    time=None,
 ) -> ChangeLog:
     return ChangeLog.objects.create(
         time=time or timezone.now(),
@@ -88,7 +105,7 @@ def log(
         before=before,
         after=after,
         comment=comment,
-        **_actor_fields(),
+        **_actor_fields(actor),
     )
 
 
@@ -132,12 +149,12 @@ LOG_COLUMNS = ["time", "user_id", "user_name", "request_id", "action", "content_
                "object_id", "object_repr", "before", "after", "comment"]  # fmt: skip
 
 
-def log_params(model, action: str, comment: str = "") -> dict:
+def log_params(model, action: str, comment: str = "", *, actor=None) -> dict:
     """The values every change-log row of one set-based write shares, as the backend
     stores them (the LOG_COLUMNS other than object_id, object_repr, before and after)."""
     from xiaoneng.core import bulk
 
-    who = _actor_fields()
+    who = _actor_fields(actor)
     _now, time_param = bulk.now_param()
     return {
         "time": time_param,
@@ -152,12 +169,12 @@ def log_params(model, action: str, comment: str = "") -> dict:
     }
 
 
-def log_encoded(model, rows: Iterable[tuple], action: str, comment: str = "") -> int:
+def log_encoded(model, rows: Iterable[tuple], action: str, comment: str = "", *, actor=None) -> int:
     """INSERT change-log rows given as (object id, repr, before JSON text, after JSON text),
     e.g. from `encode_entries`; one statement for them all."""
     from xiaoneng.core import bulk
 
-    p = log_params(model, action, comment)
+    p = log_params(model, action, comment, actor=actor)
     head = (p["time"], p["user_id"], p["user_name"], p["request_id"], action, p["content_type_id"])
     count = 0
 
@@ -186,6 +203,7 @@ def log_rows(
     entries: Iterable[tuple[int, str, dict | None, dict]],
     action: str,
     *,
+    actor=None,
     comment: str = "",
 ) -> int:
     """Audit rows written set-based (`core.bulk`), without model instances.
@@ -196,17 +214,19 @@ def log_rows(
     """
     entries = list(entries)  # (the caller's generator might query: not during a COPY)
     # Encoded lazily: on PostgreSQL while the server stores the rows already sent.
-    return log_encoded(model, encode_entries(model, entries), action, comment)
+    return log_encoded(model, encode_entries(model, entries), action, comment, actor=actor)
 
 
-def log_bulk(objs: Iterable[models.Model], action: str, *, befores=None, comment: str = "") -> int:
+def log_bulk(
+    objs: Iterable[models.Model], action: str, *, actor=None, befores=None, comment: str = ""
+) -> int:
     """Audit many rows written by bulk_create/bulk_update, in one INSERT.
 
     `befores` maps a pk to its snapshot before the change (as `snapshot()` returns it).
     Objects of several models may be mixed; each model's rows are written together.
     """
     befores = befores or {}
-    by_model: dict[type, list] = {}
+    by_model: dict[type[models.Model], list] = {}
     for obj in objs:
         by_model.setdefault(type(obj), []).append(obj)
     count = 0
@@ -218,7 +238,7 @@ def log_bulk(objs: Iterable[models.Model], action: str, *, befores=None, comment
             before = befores.get(obj.pk)
             after = encode({a: getattr(obj, a) for a in attnames})
             rows.append((obj.pk, str(obj), None if before is None else json.dumps(before), after))
-        count += log_encoded(model, rows, action, comment)
+        count += log_encoded(model, rows, action, comment, actor=actor)
     return count
 
 
@@ -249,7 +269,8 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
     # The row's own save time: edits read at that version are told of later rows only
     # (core.versioning). A save with update_fields leaves updated_at (in memory too) as it was.
     saved_at = instance.__dict__.get("updated_at")
-    log(instance, action, before=before, after=after, comment=comment, time=saved_at)
+    actor = getattr(instance, "_audit_actor", None)
+    log(instance, action, actor=actor, before=before, after=after, comment=comment, time=saved_at)
 
 
 @receiver(m2m_changed)
@@ -268,4 +289,10 @@ def _log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
         previous = sorted(set(current_ids) | set(pk_set or ()))
     else:
         previous = None
-    log(instance, "update", before={field.name: previous}, after={field.name: current_ids})
+    log(
+        instance,
+        "update",
+        actor=getattr(instance, "_audit_actor", None),
+        before={field.name: previous},
+        after={field.name: current_ids},
+    )

@@ -76,7 +76,13 @@ def snapshot_sql(model, alias: str = "t") -> str:
 
 
 def log_inserted(
-    model, ids: list[int], action: str, *, repr_columns: tuple[str, ...], comment: str = ""
+    model,
+    ids: list[int],
+    action: str,
+    *,
+    repr_columns: tuple[str, ...],
+    actor=None,
+    comment: str = "",
 ) -> int:
     """Change-log rows (no before, the stored row after) for the rows `ids` of `model`, in
     one INSERT … SELECT. `repr_columns` are joined by a space for the object's repr (as
@@ -84,7 +90,7 @@ def log_inserted(
     if not ids:
         return 0
     quote = connection.ops.quote_name
-    p = log_params(model, action, comment)
+    p = log_params(model, action, comment, actor=actor)
     text = " || ' ' || ".join(f"COALESCE(t.{quote(c)}, '')" for c in repr_columns)
     pk = f"t.{quote(model._meta.pk.column)}"
     computed = {

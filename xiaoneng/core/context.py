@@ -1,5 +1,9 @@
-"""Who is acting, in which request: set by the middleware for web and API, by
-`acting_as()` for commands and background work. The audit log reads it."""
+"""Which request (or which command run) a write belongs to: set by the middleware for web and
+API requests, by `operation()` for commands and scheduled jobs. The change log records its id,
+so the rows one request or one run wrote can be read together.
+
+It carries no actor: who writes is the `actor=` argument each write is given (core.audit),
+the same one its permission check used."""
 
 import contextlib
 import contextvars
@@ -11,16 +15,7 @@ from typing import Any
 @dataclass
 class ActionContext:
     request: Any = None
-    actor: Any = None
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
-
-    def current_actor(self):
-        if self.actor is not None:
-            return self.actor
-        user = getattr(self.request, "user", None)
-        if user is not None and user.is_authenticated:
-            return user
-        return None
 
 
 _current: contextvars.ContextVar[ActionContext | None] = contextvars.ContextVar(
@@ -34,16 +29,15 @@ def current() -> ActionContext:
 
 
 @contextlib.contextmanager
-def acting_as(actor=None, *, request=None, request_id: uuid.UUID | None = None):
-    """Run a block on behalf of `actor` (a user, or None for the system)."""
+def operation(*, request_id: uuid.UUID | None = None):
+    """Run a block as one operation (a command run, a scheduled job): the change-log rows it
+    writes share one request id."""
     outer = _current.get()
-    ctx = ActionContext(
-        request=request if request is not None else getattr(outer, "request", None),
-        actor=actor,
-        request_id=request_id or (outer.request_id if outer else uuid.uuid4()),
-    )
-    token = _current.set(ctx)
+    if outer is not None and request_id is None:  # inside a request or another operation
+        yield outer
+        return
+    token = _current.set(ActionContext(request_id=request_id or uuid.uuid4()))
     try:
-        yield ctx
+        yield _current.get()
     finally:
         _current.reset(token)

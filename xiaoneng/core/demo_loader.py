@@ -10,7 +10,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.db import transaction
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.context import operation
 
 
 def demo_modules():
@@ -22,7 +22,7 @@ def demo_modules():
 @transaction.atomic
 def load_all() -> dict:
     ctx: dict = {}
-    with acting_as(None):
+    with operation():
         for module in demo_modules():
             module.load(ctx)
     return ctx

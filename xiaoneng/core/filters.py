@@ -33,6 +33,9 @@ class SharedFilters(SharedFields):
     def __deepcopy__(self, memo):
         copies = super().__deepcopy__(memo)
         for f in copies.values():
+            # django-filter writes `extra["queryset"]` when a choice filter builds its field:
+            # each instance its own dict, or one user's choices would reach another request.
+            f.extra = dict(f.extra)
             if f.method is not None:
                 f.method = f.method  # its FilterMethod bound to this copy, not the shared one
         return copies

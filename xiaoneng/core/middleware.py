@@ -4,7 +4,7 @@ from xiaoneng.core.context import ActionContext, _current
 
 
 class RequestContextMiddleware:
-    """Gives every request an id and makes it the audit log's source of actor."""
+    """Gives every request an id, which the change log records with each row it writes."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,7 @@
 """What every model of the project shares: the change log, soft delete and the scope gate."""
 
 import copy
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -46,7 +47,7 @@ class ChangeLog(models.Model):
         return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if not self._state.adding:
             raise PermissionDenied("变更记录只读，不能修改。")
         super().save(*args, **kwargs)
 
@@ -150,37 +151,50 @@ def loaded_values(pairs) -> dict:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """The one gate every view, API endpoint and export fetches data through.
+    """Every view, form field, API endpoint, export and command fetches rows through
+    `restrict(actor, action)`: the rows `actor` may take `action` on, by the one permission
+    policy (core.policy)."""
 
-    A model says who may see a row by defining `scope_q(cls, user)`, returning a
-    Q object (or None for "nothing"); `visible_to(user)` applies it.
-    """
+    def restrict(self, actor, action: str = "view"):
+        from xiaoneng.core import policy
 
-    def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        q = self.model.scope_q(user)
-        if q is None:
-            return self.none()
-        return self.filter(q)
+        return policy.restrict(self, actor, action)
 
-    def delete(self):
+    def create(self, **kwargs):
+        """Django's create(), with the writer: `Model.objects.create(actor=user, …)`. A model
+        with a field of its own named `actor` (ItemEvent) takes the value as that field: such
+        rows are written with `save(actor=…)`."""
+        actor = None
+        if "actor" in kwargs and not any(f.name == "actor" for f in self.model._meta.fields):
+            actor = kwargs.pop("actor")
+        obj: Any = self.model(**kwargs)
+        self._for_write = True
+        if actor is not None:
+            obj._audit_actor = actor  # (BaseModel.save(actor=…) sets the same)
+        obj.save(force_insert=True, using=self.db)
+        return obj
+
+    def delete(self, *, actor=None, comment: str = ""):
         """Soft-delete each row, so that each is audited. Nothing is hard-deleted."""
         count = 0
+        obj: Any
         for obj in self:
-            obj.delete()
+            obj.delete(actor=actor, comment=comment)
             count += 1
         return count, {self.model._meta.label: count}
 
 
-class AliveManager(models.Manager.from_queryset(ScopedQuerySet)):
+_ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+class AliveManager(_ScopedManager):
     """The default manager: rows that are not soft-deleted."""
 
     def get_queryset(self):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
-class AllManager(models.Manager.from_queryset(ScopedQuerySet)):
+class AllManager(_ScopedManager):
     """Every row, soft-deleted ones included (for restore and history)."""
 
 
@@ -203,13 +217,23 @@ class BaseModel(models.Model):
         abstract = True
         base_manager_name = "all_objects"
 
-    @classmethod
-    def scope_q(cls, user):
-        raise NotImplementedError(f"{cls.__name__} must define scope_q(user)")
+    # Set on each instance: the values as loaded (from_db), and what the next save records.
+    _audit_loaded: dict[str, Any]
+    _audit_action: str | None
+    _audit_actor: Any  # who writes: given to save(), delete(), restore() (core.audit)
+    _audit_comment: str
+    _audit_has_json: ClassVar[bool | None]
+
+    def save(self, *args, actor=None, **kwargs):
+        """Save, and record the change in the change log as `actor`'s (a user, or
+        core.policy.SYSTEM): the one who asked the policy for this write."""
+        if actor is not None:
+            self._audit_actor = actor
+        super().save(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         # The loaded values, kept as they are: the audit snapshot is built from them only
         # when the row is saved, so reading a list of rows costs one dict per row. Only a
         # model with JSON fields pays for copying them (in-place edits must show as changes).
@@ -227,31 +251,36 @@ class BaseModel(models.Model):
             cls._audit_has_json = flag
         return flag
 
-    def delete(self, using=None, keep_parents=False, *, comment: str = ""):
+    def delete(self, using=None, keep_parents=False, *, actor=None, comment: str = ""):
         if self.deleted_at is not None:
             return 0, {}
         self.deleted_at = timezone.now()
         self._audit_action = "delete"
         self._audit_comment = comment
-        self.save()
+        self.save(actor=actor)
         return 1, {self._meta.label: 1}
 
-    def restore(self, *, comment: str = "") -> None:
+    def restore(self, *, actor=None, comment: str = "") -> None:
         if self.deleted_at is None:
             return
         self.deleted_at = None
         self._audit_action = "restore"
         self._audit_comment = comment
-        self.save()
+        self.save(actor=actor)
 
     def restore_refusal(self, actor) -> str | None:
         """Why `actor` may not bring this row back from the trash (None: they may). A model
         whose restore gives something back that the scope alone does not cover says so."""
         return None
 
-    def ensure_visible_to(self, user) -> None:
-        """Writes re-check scope inside their transaction: raise if the row left the user's reach."""
-        if not type(self).all_objects.visible_to(user).filter(pk=self.pk).exists():
+    def ensure(self, actor, action: str) -> None:
+        """Writes re-check the policy inside their transaction, on the row as the database
+        holds it now: raise if `actor` may no longer take `action` on it."""
+        from xiaoneng.core import policy
+
+        if not type(self).all_objects.restrict(actor, action).filter(pk=self.pk).exists():
+            raise PermissionDenied(_("无权操作该对象。"))
+        if not policy.can(actor, action, self):  # the object check must agree
             raise PermissionDenied(_("无权操作该对象。"))
 
 

@@ -16,7 +16,9 @@ process that died expires after the job's `lease`. A job that raises is logged, 
 failed and counts as done for its slot (it is tried again in the next one, not every few
 minutes); `xiaoneng cron` then exits with status 1 so cron mails the administrator.
 
-Jobs run in the cron process, acting as the system. To add one: a line in JOBS.
+Jobs run in the cron process, acting as the system: each job's function is called with
+`actor=SYSTEM` (core.policy), which it passes to every write it makes. To add one: a line in
+JOBS, naming a function that takes a keyword `actor`.
 """
 
 import dataclasses
@@ -31,7 +33,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.context import operation
+from xiaoneng.core.policy import SYSTEM
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +72,7 @@ class Job:
             return self.slot(now) + self.every
         return self.slot(now) + dt.timedelta(days=1)
 
-    def function(self) -> Callable[[], Any]:
+    def function(self) -> Callable[..., Any]:
         return import_string(self.func)
 
     def describe(self) -> str:
@@ -174,8 +177,8 @@ def run_job(job: Job, *, now: dt.datetime | None = None, force: bool = False) ->
         return Outcome(job, ran=False)
     ok, result = True, ""
     try:
-        with acting_as(None):
-            result = _summary(job.function()())
+        with operation():  # (one request id for its change-log rows)
+            result = _summary(job.function()(actor=SYSTEM))
     except Exception as exc:
         log.exception("scheduled job %s failed", job.name)
         ok, result = False, f"{type(exc).__name__}: {exc}"

@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core import policy
 from xiaoneng.core.models import BaseModel
 from xiaoneng.core.nav import entries_for
-
-RESTORERS = ("unit_admin", "supervisor")
 
 
 @login_required
@@ -26,23 +25,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "core/home.html",
         {
             "modules": entries_for(request.user),
-            "panels": panels if request.user.is_staff_member else [],
+            "panels": panels if getattr(request.user, "is_staff_member", False) else [],
         },
     )
 
 
 def _restorable_models():
-    return [m for m in apps.get_models() if issubclass(m, BaseModel)]
+    """The models whose rows come back from the trash: those with a "restore" rule."""
+    ruled = {rule.model for rule in policy.rules() if rule.action == "restore"}
+    return [m for m in apps.get_models() if issubclass(m, BaseModel) and m in ruled]
+
+
+def _trash_users_only(user) -> None:
+    if not policy.can(user, "use_trash"):
+        raise PermissionDenied
 
 
 @login_required
 def trash(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role(*RESTORERS):
-        raise PermissionDenied
+    """The deleted rows the user may restore, newest first (each model's "restore" rule)."""
+    _trash_users_only(request.user)
     groups = []
     for model in _restorable_models():
         rows = list(
-            model.all_objects.visible_to(request.user)
+            model.all_objects.restrict(request.user, "restore")
             .filter(deleted_at__isnull=False)
             .order_by("-deleted_at")[:100]
         )
@@ -56,17 +62,18 @@ def trash(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
-    if not request.user.has_role(*RESTORERS):
-        raise PermissionDenied
+    """Bring a row back: a row the user may not see is a 404; one they see but may not
+    restore, a 403 that says why (the model's `restore_refusal`)."""
+    _trash_users_only(request.user)
     try:
         model = apps.get_model(label)
     except (LookupError, ValueError):
         raise Http404 from None
-    if not issubclass(model, BaseModel):
+    if model not in _restorable_models():
         raise Http404
     with transaction.atomic():
         obj = (
-            model.all_objects.visible_to(request.user)
+            model.all_objects.restrict(request.user, "view")
             .filter(pk=pk, deleted_at__isnull=False)
             # Only the row itself: a scope that joins a nullable relation (a user's unit)
             # cannot lock the outer join's side on PostgreSQL.
@@ -76,9 +83,9 @@ def restore(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         if obj is None:
             raise Http404
         refusal = obj.restore_refusal(request.user)
-        if refusal:
-            raise PermissionDenied(refusal)
-        obj.restore(comment=request.POST.get("comment", ""))
+        if refusal or not policy.can(request.user, "restore", obj):
+            raise PermissionDenied(refusal or _("无权恢复该对象。"))
+        obj.restore(actor=request.user, comment=request.POST.get("comment", ""))
     messages.success(request, _("已恢复：%s") % obj)
     return redirect("core:trash")
 

@@ -21,6 +21,7 @@ class NotificationViewSet(
     queryset = Notification.objects.order_by("-created_at", "-id")
     serializer_class = NotificationSerializer
     filterset_fields = ["verb"]
+    policy_actions = {"read": "change"}
 
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):

@@ -7,7 +7,7 @@ from xiaoneng.core.nav import NavEntry
 class NotificationsConfig(AppConfig):
     name = "xiaoneng.notifications"
     verbose_name = "消息通知"
-    nav = [NavEntry(_("消息"), "notifications:inbox", order=90)]
+    nav = [NavEntry(_("消息"), "notifications:inbox", order=90, model="notifications.Notification")]
 
     def ready(self):
         from xiaoneng.notifications import checks  # noqa: F401  (system checks)

@@ -50,9 +50,8 @@ class WebhookForm(VersionedFormMixin, ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.visible_to(user).filter(
-            path__startswith=user.unit.path
-        )
+        # The units where the user may put a robot (core.policy "manage_robots").
+        self.fields["unit"].queryset = Unit.objects.restrict(user, "manage_robots")
         self.stored_url = self.instance.url if self.instance.pk else ""
         if self.stored_url:
             self.initial["url"] = ""

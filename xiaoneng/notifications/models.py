@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.models import BaseModel
@@ -34,10 +33,6 @@ class Notification(BaseModel):
     def __str__(self) -> str:
         return self.title
 
-    @classmethod
-    def scope_q(cls, user):
-        return Q(recipient=user)
-
 
 class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", _("即时提醒")
@@ -59,10 +54,6 @@ class Preference(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_delivery_display()}"
-
-    @classmethod
-    def scope_q(cls, user):
-        return Q(user=user)
 
 
 class WebhookKind(models.TextChoices):
@@ -106,12 +97,6 @@ class Webhook(BaseModel):
         problem = self.url and address_problem(self.kind, self.url)
         if problem:
             raise ValidationError({"url": problem})
-
-    @classmethod
-    def scope_q(cls, user):
-        if getattr(user, "unit", None) is None or not user.is_staff_member:
-            return None
-        return Q(unit__path__startswith=user.unit.path)
 
 
 class DeliveryStatus(models.TextChoices):
@@ -160,12 +145,6 @@ class WebhookDelivery(Outgoing):
     def __str__(self) -> str:
         return f"{self.webhook} {self.get_status_display()}"
 
-    @classmethod
-    def scope_q(cls, user):
-        if getattr(user, "unit", None) is None or not user.is_staff_member:
-            return None
-        return Q(webhook__unit__path__startswith=user.unit.path)
-
 
 class EmailDelivery(Outgoing):
     """One email to one user (services.send_emails). Seen, when it fails, by the admins of the
@@ -189,9 +168,3 @@ class EmailDelivery(Outgoing):
 
     def __str__(self) -> str:
         return f"{self.address} {self.get_status_display()}"
-
-    @classmethod
-    def scope_q(cls, user):
-        if getattr(user, "unit", None) is None or not user.is_staff_member:
-            return None
-        return Q(recipient__unit__path__startswith=user.unit.path)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import policy
 from xiaoneng.core.versioning import check_version
 from xiaoneng.notifications.models import (
     DeliveryStatus,
@@ -345,7 +346,7 @@ def resend_delivery(delivery: WebhookDelivery, *, actor) -> None:
     from xiaoneng.notifications import tasks
 
     with transaction.atomic():
-        delivery.ensure_visible_to(actor)
+        delivery.ensure(actor, "manage_robots")
         now = timezone.now()
         resent = WebhookDelivery.objects.filter(
             pk=delivery.pk, status=DeliveryStatus.FAILED
@@ -358,13 +359,17 @@ def resend_delivery(delivery: WebhookDelivery, *, actor) -> None:
         )
         if not resent:
             raise ValidationError(_("只有发送失败的消息可以重新发送。"))
-        audit.log(delivery, "resend", comment=delivery.text[:200])
+        audit.log(delivery, "resend", actor=actor, comment=delivery.text[:200])
         transaction.on_commit(lambda: _enqueue(tasks.deliver_webhook, delivery.pk))
 
 
-def retry_due_deliveries(*, now: dt.datetime | None = None) -> dict[str, int]:
+def retry_due_deliveries(*, actor, now: dt.datetime | None = None) -> dict[str, int]:
     """Attempt every pending robot message and email that is due — the safety net for a
-    queue that cannot defer, was down, or lost a task. Returns counts by outcome."""
+    queue that cannot defer, was down, or lost a task. Returns counts by outcome.
+
+    A job of the schedule: `actor` is who runs it (SYSTEM). Its writes are the messages'
+    own bookkeeping (attempts, status: set-based updates the change log does not record),
+    so nothing here is logged in its name; a write that is must pass it."""
     now = now or timezone.now()
     counts: dict[str, int] = defaultdict(int)
     for model, attempt in ((WebhookDelivery, attempt_delivery), (EmailDelivery, attempt_email)):
@@ -385,7 +390,7 @@ def unread_count(user) -> int:
 
 
 def mark_read(user, ids: Iterable[int] | None = None) -> int:
-    rows = Notification.objects.visible_to(user).filter(read_at__isnull=True)
+    rows = Notification.objects.restrict(user, "change").filter(read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows.update(read_at=timezone.now())
@@ -393,41 +398,43 @@ def mark_read(user, ids: Iterable[int] | None = None) -> int:
 
 @transaction.atomic
 def set_preference(user, *, actor, delivery: str, email: bool) -> Preference:
-    pref, _ = Preference.objects.get_or_create(user=user)
+    pref = Preference.objects.filter(user=user).first()
+    if pref is None:
+        pref = Preference.objects.create(user=user, actor=actor)
+    pref.ensure(actor, "change")
     pref.delivery = delivery
     pref.email = email
-    pref.save()
+    pref.save(actor=actor)
     return pref
 
 
 @transaction.atomic
 def save_webhook(hook: Webhook | None, *, actor, version: str | None = None, **fields) -> Webhook:
-    """`version`: the version the form was read at (core.versioning); None: not checked."""
-    from django.core.exceptions import PermissionDenied
-
-    unit = fields.get("unit") or (hook.unit if hook else None)
-    if actor is not None and (
-        not actor.has_role("unit_admin", "supervisor")
-        or actor.unit is None
-        or unit is None
-        or not unit.is_within(actor.unit)
-    ):
-        raise PermissionDenied("只能配置本单位及下级单位的群机器人。")
+    """`version`: the version the form was read at (core.versioning); None: not checked.
+    The robot must lie, before and after, where the actor may configure robots."""
+    message = _("只能配置本单位及下级单位的群机器人。")
     if hook is None:
         hook = Webhook()
     else:
-        hook.ensure_visible_to(actor) if actor else None
+        hook.ensure(actor, "manage_robots")  # where it is now
         check_version(Webhook.all_objects.select_for_update().get(pk=hook.pk), version)
     for key, value in fields.items():
         setattr(hook, key, value)
+    if hook.unit_id is not None:  # without a unit, full_clean refuses it
+        policy.require(actor, "manage_robots", hook, message)  # where it is to be
     hook.full_clean()
-    hook.save()
+    hook.save(actor=actor)
+    hook.ensure(actor, "manage_robots")
     return hook
 
 
-def send_digests() -> int:
+def send_digests(*, actor) -> int:
     """One email per user who chose the daily digest, listing what is unread and not yet
-    mailed (through `send_emails`: one that fails is retried). Returns the emails written."""
+    mailed (through `send_emails`: one that fails is retried). Returns the emails written.
+
+    A job of the schedule: `actor` is who runs it (SYSTEM). It writes only the bookkeeping
+    of the mail (emailed_at, the email rows), which the change log does not record; a write
+    that is must pass it."""
     rows = (
         Notification.objects.filter(
             emailed_at__isnull=True,

@@ -1,9 +1,11 @@
 """Background work of notifications (django-tasks; run by `xiaoneng db_worker`). The daily
-digest and the retry safety net are jobs of the schedule (core/schedule.py)."""
+digest and the retry safety net are jobs of the schedule (core/schedule.py).
+
+These tasks act for the system, and write only the messages' bookkeeping (attempts, status,
+emailed_at: set-based updates the change log does not record); a task that comes to write a
+logged change passes `actor=policy.SYSTEM` to it."""
 
 from django_tasks import task
-
-from xiaoneng.core.context import acting_as
 
 
 @task()
@@ -26,5 +28,4 @@ def deliver_email(email_id: int) -> str:
 def send_immediate_emails(notification_ids: list[int]) -> int:
     from xiaoneng.notifications.services import email_immediately
 
-    with acting_as(None):
-        return email_immediately(notification_ids)
+    return email_immediately(notification_ids)

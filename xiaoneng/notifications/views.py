@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core import policy
 from xiaoneng.core.converters import parse_id
 from xiaoneng.core.versioning import StaleEdit
 from xiaoneng.notifications import services
@@ -23,19 +24,21 @@ from xiaoneng.notifications.models import (
     WebhookDelivery,
 )
 
-ADMIN_ROLES = ("unit_admin", "supervisor")
-
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.visible_to(request.user)
+    rows = Notification.objects.restrict(request.user, "view")
     if request.GET.get("unread"):
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows.order_by("-created_at", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/inbox.html",
-        {"page": page, "unread": services.unread_count(request.user)},
+        {
+            "page": page,
+            "unread": services.unread_count(request.user),
+            "can_manage_robots": policy.can_any(request.user, "manage_robots", Webhook),
+        },
     )
 
 
@@ -52,7 +55,9 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    pref = Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+    pref = Preference.objects.restrict(request.user, "change").first() or Preference(
+        user=request.user
+    )
     form = PreferenceForm(request.POST or None, instance=pref)
     if request.method == "POST" and form.is_valid():
         services.set_preference(request.user, actor=request.user, **form.cleaned_data)
@@ -62,25 +67,26 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def _admin(user):
-    if not user.is_staff_member or not user.has_role(*ADMIN_ROLES):
+    """The robot pages are for those who configure robots somewhere (core.policy)."""
+    if not policy.can_any(user, "manage_robots", Webhook):
         raise PermissionDenied
 
 
 @login_required
 def webhook_list(request: HttpRequest) -> HttpResponse:
     _admin(request.user)
-    rows = Webhook.objects.visible_to(request.user).select_related("unit")
+    rows = Webhook.objects.restrict(request.user, "manage_robots").select_related("unit")
     # Messages and emails that did not get through (given up) or are waiting for a retry,
     # newest first.
     troubled = Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0)
     deliveries = (
-        WebhookDelivery.objects.visible_to(request.user)
+        WebhookDelivery.objects.restrict(request.user, "manage_robots")
         .filter(troubled)
         .select_related("webhook__unit")
         .order_by("-last_attempt_at", "-id")[:50]
     )
     emails = (
-        EmailDelivery.objects.visible_to(request.user)
+        EmailDelivery.objects.restrict(request.user, "view")
         .filter(troubled)
         .select_related("recipient__unit")
         .order_by("-last_attempt_at", "-id")[:50]
@@ -103,7 +109,11 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _admin(request.user)
-    hook = get_object_or_404(Webhook.objects.visible_to(request.user), pk=pk) if pk else None
+    hook = (
+        get_object_or_404(Webhook.objects.restrict(request.user, "manage_robots"), pk=pk)
+        if pk
+        else None
+    )
     form = WebhookForm(request.POST or None, instance=hook, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +132,9 @@ def webhook_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_POST
 def delivery_resend(request: HttpRequest, pk: int) -> HttpResponse:
     _admin(request.user)
-    delivery = get_object_or_404(WebhookDelivery.objects.visible_to(request.user), pk=pk)
+    delivery = get_object_or_404(
+        WebhookDelivery.objects.restrict(request.user, "manage_robots"), pk=pk
+    )
     try:
         services.resend_delivery(delivery, actor=request.user)
     except ValidationError as exc:

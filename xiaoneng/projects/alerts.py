@@ -33,6 +33,8 @@ from xiaoneng.projects.parsing import add_months
 
 NEVER = Q(pk__in=[])
 ACTIVE = ~COMPLETED_Q
+# A level as the list, the export and the detail page name it.
+LEVEL_TEXT = {0: "", 1: "黄灯", 2: "红灯"}
 
 
 def start_q(today: dt.date, months: int) -> Q:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from xiaoneng.core.api import ModelSerializer, ScopedViewSetMixin
 from xiaoneng.projects import kpis
+from xiaoneng.projects.filters import ProjectFilterSet
 from xiaoneng.projects.models import MonthlyReport, Project
 
 
@@ -57,7 +58,9 @@ SUMMARY_PARAMETERS = [
 
 
 class ProjectViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Projects within the caller's scope."""
+    """Projects within the caller's scope, filtered as the project list and its export are
+    (`filters.ProjectFilterSet`: batch, prefecture, county, industry, status, warning,
+    in_stats, q)."""
 
     queryset = (
         Project.objects.with_facts()
@@ -65,7 +68,7 @@ class ProjectViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         .order_by("code")
     )
     serializer_class = ProjectSerializer
-    filterset_fields = ["batch__code", "prefecture", "county", "industry", "status", "in_stats"]
+    filterset_class = ProjectFilterSet
 
     @extend_schema(parameters=SUMMARY_PARAMETERS, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])

@@ -28,6 +28,7 @@ class ProjectsImporter:
         )
 
     def run(self, command, options, progress) -> str:
+        from xiaoneng.core.policy import SYSTEM
         from xiaoneng.projects import services
         from xiaoneng.projects.parsing import BadValue, parse_date
 
@@ -47,7 +48,7 @@ class ProjectsImporter:
         result = services.import_projects(
             path,
             batch=code,
-            actor=None,
+            actor=SYSTEM,
             file_label=path.name,
             progress=progress,
             ceremony_date=ceremony_date,

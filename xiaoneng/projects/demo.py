@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from xiaoneng.core import audit
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects.alerts import expected_share
 from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, month_index, stage_of
 from xiaoneng.projects.parsing import add_months
@@ -95,7 +96,7 @@ def _plan(rng, today, planned, last_due_start):
 
 def load(ctx: dict) -> None:
     today = ctx.get("today") or timezone.localdate()
-    industries = ensure_default_industries()
+    industries = ensure_default_industries(actor=SYSTEM)
     units = ctx["units"]
     prefectures = sorted(
         (u for u in units.values() if u.level == Level.PREFECTURE and u.kind == "government"),
@@ -121,7 +122,7 @@ def load(ctx: dict) -> None:
         batch = Batch.all_objects.filter(code=code).first()
         if batch is None:
             batch = Batch(code=code, name=name, ceremony_date=ceremony)
-            batch.save()
+            batch.save(actor=SYSTEM)
         for i in range(1, count + 1):
             pref = prefectures[(i * 7 + rng.randrange(3)) % len(prefectures)]
             county = rng.choice(counties.get(pref.pk, [None]))
@@ -156,11 +157,11 @@ def load(ctx: dict) -> None:
             new.append(project)
             plans[project_code] = pace
     Project.objects.bulk_create(new, batch_size=1000)
-    audit.log_bulk(new, "create", comment="演示数据")
+    audit.log_bulk(new, "create", actor=SYSTEM, comment="演示数据")
 
     reports = _reports(rng, new, plans, share, due_year, due_month0 + 1)
     MonthlyReport.objects.bulk_create(reports, batch_size=2000)
-    audit.log_bulk(reports, "create", comment="演示数据")
+    audit.log_bulk(reports, "create", actor=SYSTEM, comment="演示数据")
     Project.objects.bulk_update(
         [p for p in new if p.completed_year], ["completed_ytd", "completed_year", "last_report_month"],
         batch_size=1000,

@@ -16,6 +16,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from xiaoneng.core import policy
 from xiaoneng.core.converters import parse_id
 from xiaoneng.projects import conf
 from xiaoneng.projects.industries import AmbiguousIndustry, IndustryIndex
@@ -186,15 +187,12 @@ class ScopeError(ValueError):
     pass
 
 
-def find_unit(text: str, level: str, parent: Unit | None = None, *, user=None) -> Unit:
+def find_unit(text: str, level: str, parent: Unit | None = None, *, user) -> Unit:
     """A prefecture or county by id, code, name, short name or a common short form
     ("红河州", "版纳", "石林县": `units.names`); a form that fits two units is refused.
-    With a user, only the units of their subtree (the dashboard's choices): a unit outside
-    it gets the answer of a unit that does not exist."""
-    units = Unit.objects.filter(level=level)
-    if user is not None:
-        unit = getattr(user, "unit", None)
-        units = units.visible_to(user).filter(path__startswith=unit.path) if unit else units.none()
+    Only the units `user` may see (their subtree, the dashboard's choices; SYSTEM: all): a
+    unit outside it gets the answer of a unit that does not exist."""
+    units = Unit.objects.filter(level=level).restrict(user, "view")
     if parent is not None:
         units = units.filter(parent=parent)
     text = str(text).strip()
@@ -233,50 +231,63 @@ def find_industry(text) -> Industry:
     return industry
 
 
-def scoped_projects(
-    user=None,
+def scope_labels(
+    user,
     *,
     batches=(),
-    prefecture: str | Unit | None = None,
-    county: str | Unit | None = None,
-    industry: str | Industry | None = None,
-) -> tuple:
-    """(queryset, batch label, scope label, prefecture unit or None) for the given filters.
+    prefecture: Unit | None = None,
+    county: Unit | None = None,
+    industry: Industry | None = None,
+) -> tuple[str, str]:
+    """(batch label, scope label) of a summary: "2022Q1、2022Q2", "昆明市·西山区·交通"."""
+    unit = policy.unit_of(user)
+    scope = unit.name if unit is not None and unit.parent_id else "全省"
+    if prefecture:
+        scope = prefecture.name
+    if county:
+        scope = f"{scope}·{county.name}" if prefecture else county.name
+    if industry:
+        scope = f"{scope}·{industry.name}"
+    return "、".join(batches) or "全部批次", scope
 
-    `user=None` is the system (the command): every project.
-    """
-    qs = Project.objects.all() if user is None else Project.objects.visible_to(user)
+
+def scoped_projects(
+    user,
+    *,
+    batches=(),
+    prefecture: str | None = None,
+    county: str | None = None,
+    industry: str | None = None,
+) -> tuple:
+    """(queryset, batch label, scope label, prefecture unit or None) for filters given as
+    text (names, codes or ids: the command and the summary API; the pages use
+    `filters.ScopeFilterSet`). `user`: who asks (SYSTEM for the command: every project)."""
+    qs = Project.objects.restrict(user, "view")
     batch_codes = [b for b in batches if b]
     if batch_codes:
-        known = set(Batch.objects.filter(code__in=batch_codes).values_list("code", flat=True))
+        known = set(
+            Batch.objects.restrict(user, "view")
+            .filter(code__in=batch_codes)
+            .values_list("code", flat=True)
+        )
         unknown = [b for b in batch_codes if b not in known]
         if unknown:
             raise ScopeError(f"没有这个批次：{'、'.join(unknown)}")
         qs = qs.filter(batch__code__in=batch_codes)
-    unit = getattr(user, "unit", None)
-    scope = unit.name if unit is not None and unit.parent_id else "全省"
-    pref_unit = None
+    pref_unit = county_unit = ind = None
     if prefecture:
-        pref_unit = (
-            prefecture
-            if isinstance(prefecture, Unit)
-            else find_unit(prefecture, Level.PREFECTURE, user=user)
-        )
+        pref_unit = find_unit(prefecture, Level.PREFECTURE, user=user)
         qs = qs.filter(prefecture=pref_unit)
-        scope = pref_unit.name
     if county:
-        county_unit = (
-            county
-            if isinstance(county, Unit)
-            else find_unit(county, Level.COUNTY, pref_unit, user=user)
-        )
+        county_unit = find_unit(county, Level.COUNTY, pref_unit, user=user)
         qs = qs.filter(county=county_unit)
-        scope = f"{scope}·{county_unit.name}" if pref_unit else county_unit.name
     if industry:
-        ind = industry if isinstance(industry, Industry) else find_industry(industry)
+        ind = find_industry(industry)
         qs = qs.filter(industry=ind)
-        scope = f"{scope}·{ind.name}"
-    return qs, "、".join(batch_codes) or "全部批次", scope, pref_unit
+    batch_label, scope = scope_labels(
+        user, batches=batch_codes, prefecture=pref_unit, county=county_unit, industry=ind
+    )
+    return qs, batch_label, scope, pref_unit
 
 
 def monthly_trend(qs, year: int | None = None) -> tuple[int | None, list[dict]]:

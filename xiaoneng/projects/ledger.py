@@ -1,9 +1,9 @@
 """The ledger (台账) import: `xiaoneng import projects FILE.xlsx --batch 2022Q2` and the web
-import. Headers in any order, every error collected with its row, column, value and reason,
-all or nothing, re-import updates by code; written set-based (`core.bulk`) in chunks that
-report their progress, with change-log rows the database builds from the new rows
-(`core.audit_sql.log_inserted`) or, for updated rows, from the old and new values
-(`core.audit.log_rows`).
+import. The columns are `ledgers.PROJECTS`: its headers (in any order, with their aliases),
+its cell parsers, the columns a re-import may change. Every error collected with its row,
+column, value and reason, all or nothing, re-import updates by code; each row checked by
+`services.check_project`, the edit form's rules; written set-based (`core.bulk.write_rows`)
+in chunks that report their progress, with their change-log rows.
 """
 
 import contextlib
@@ -11,7 +11,6 @@ import datetime as dt
 import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,67 +18,24 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit, audit_sql, bulk
+from xiaoneng.core import bulk, policy
+from xiaoneng.core.ledgers import shown
 from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, iter_chunks
 from xiaoneng.projects.industries import AmbiguousIndustry, IndustryIndex
+from xiaoneng.projects.ledgers import PROJECTS
 from xiaoneng.projects.models import Batch, MonthlyReport, Project, Status
-from xiaoneng.projects.parsing import (
-    BadValue,
-    parse_date,
-    parse_flag,
-    parse_money,
-    parse_text,
-    read_ledger,
-    shown,
-)
+from xiaoneng.projects.parsing import read_ledger
 from xiaoneng.projects.services import (
     CHUNK,
     Progress,
     _no_progress,
-    can_manage,
     check_project,
     derive_status,
-    is_province_supervisor,
+    may_change_batch,
     save_batch,
 )
 from xiaoneng.units.models import Level, Unit
 from xiaoneng.units.names import AmbiguousName, NameIndex
-
-PROJECT_COLUMNS = {
-    "code": ["项目编号", "项目代码", "编号"],
-    "name": ["项目名称", "名称"],
-    "prefecture": ["州市", "州(市)", "所属州市"],
-    "county": ["县市区", "县(市、区)", "县(市区)", "所属县市区"],
-    "industry": ["行业类别", "行业", "所属行业"],
-    "total_investment": ["总投资(万元)", "总投资"],
-    "annual_plan": ["年度计划投资(万元)", "年度计划投资", "年度计划"],
-    "planned_start": ["计划开工时间", "计划开工月份", "计划开工"],
-    "actual_start": ["实际开工时间", "实际开工日期", "开工时间"],
-    "in_stats": ["是否入库", "入库"],
-    "in_stats_on": ["入库时间", "入库日期"],
-    "completed_ytd": ["累计完成投资(万元)", "累计完成投资", "本年累计完成投资(万元)"],
-    "owner": ["项目业主", "业主单位", "业主"],
-    "leader_in_charge": ["包保领导", "包保责任领导"],
-    "private_investment": ["是否民间投资", "民间投资"],
-    "top_priority": ["是否重中之重", "重中之重"],
-}
-REQUIRED_COLUMNS = ["code", "name", "prefecture", "industry", "total_investment"]
-TEMPLATE_HEADERS = [
-    "项目编号", "项目名称", "州市", "县市区", "行业类别", "总投资(万元)", "年度计划投资(万元)",
-    "计划开工时间", "实际开工时间", "是否入库", "入库时间", "累计完成投资(万元)", "项目业主",
-    "包保领导", "是否民间投资", "是否重中之重",
-]  # fmt: skip
-TEMPLATE_NOTES = [
-    "必填，唯一；再次导入时按编号更新", "必填", "必填，如 昆明市 或 昆明", "可空（州市本级项目）",
-    "必填，行业名称或别名，如 交通、旅游业", "必填，万元", "万元，不大于总投资",
-    "如 2022-03、2022年3月", "如 2022-03-15、2022/3/15 或日期单元格", "是/否", "如 2022-04",
-    "万元，已有月报的项目以月报为准", "", "", "是/否", "是/否",
-]  # fmt: skip
-UPDATED_FIELDS = [
-    "name", "batch", "prefecture", "county", "industry", "total_investment", "annual_plan",
-    "planned_start", "actual_start", "in_stats", "in_stats_on", "owner", "leader_in_charge",
-    "private_investment", "top_priority", "status", "completed_ytd", "completed_year",
-]  # fmt: skip
 
 
 @dataclass
@@ -102,11 +58,13 @@ class ImportResult:
 class UnitLookup:
     """Prefectures by any of their names (official, short, former, "红河州", "版纳": see
     `units.names`); counties by name within one prefecture. A name that fits two units
-    raises `AmbiguousName` (never a guess). Only the units the actor may see (None: the
-    system, all): a unit outside the scope is answered as one that does not exist."""
+    raises `AmbiguousName` (never a guess). Only the units whose names the actor may read
+    (their subtree, and the prefecture above a county: `view_ancestors`): a unit outside
+    them is answered as one that does not exist. Whether a project may be put there is
+    the rows' check (`services.check_project`)."""
 
-    def __init__(self, actor=None):
-        units = Unit.objects.all() if actor is None else Unit.objects.visible_to(actor)
+    def __init__(self, actor):
+        units = Unit.objects.restrict(actor, "view_ancestors")
         units = list(units.filter(level__in=[Level.PREFECTURE, Level.COUNTY]))
         self.by_id = {u.pk: u for u in units}
         prefectures = [u for u in units if u.level == Level.PREFECTURE]
@@ -127,34 +85,21 @@ class UnitLookup:
         return self._anywhere.find(text)
 
 
-_TEXT_FIELDS = (("code", 40), ("name", 200), ("owner", 200), ("leader_in_charge", 100))
-_MONEY_FIELDS = ("total_investment", "annual_plan", "completed_ytd")
-_FLAG_FIELDS = ("in_stats", "private_investment", "top_priority")
-_DATE_FIELDS = (("planned_start", True), ("actual_start", False), ("in_stats_on", False))
-_FLAGS = {"是": True, "否": False}
 CHECK_STEP = 5000  # rows between two progress reports while checking
 WRITE_CHUNK = 5000  # rows per write step (each step reports its progress)
-_CENT = Decimal("0.01")
-# attnames the ledger sets on a project (re-import compares and updates these)
+
+
+def _attname(key: str) -> str:
+    return Project._meta.get_field(key).attname
+
+
+# attnames the ledger sets on a project (re-import compares and updates these): the
+# columns a re-import may change, the batch (chosen for the file), the status that follows
+# from them, the year of the completed investment, and a soft-deleted project's return.
 IMPORTED = [
-    "name", "batch_id", "prefecture_id", "county_id", "industry_id", "total_investment",
-    "annual_plan", "planned_start", "actual_start", "in_stats", "in_stats_on", "owner",
-    "leader_in_charge", "private_investment", "top_priority", "status", "completed_ytd",
-    "completed_year", "deleted_at",
+    *(_attname(key) for key in PROJECTS.updatable()),
+    "batch_id", "status", "completed_year", "deleted_at",
 ]  # fmt: skip
-
-
-# Optional columns: absent from a file, they keep an existing project's value (attname in
-# the stored row → the field of the parsed row); a new project gets the default.
-KEPT_WHEN_ABSENT = [
-    "county", "annual_plan", "planned_start", "actual_start", "in_stats", "in_stats_on",
-    "completed_ytd", "owner", "leader_in_charge", "private_investment", "top_priority",
-]  # fmt: skip
-
-
-def column_label(headers: dict, fname: str) -> str:
-    """The column as the file names it, or its template name when the file has none."""
-    return headers.get(fname) or PROJECT_COLUMNS[fname][0]
 
 
 def _check_rows(
@@ -169,88 +114,35 @@ def _check_rows(
 ):
     """Parse and validate every row: (parsed rows, errors). Pure Python, no queries.
 
+    Each cell through its column's parser (`PROJECTS.parse_row`), the names of places and
+    industries looked up, then the edit form's rules (`services.check_project`).
     `existing` holds the stored projects by code: a column the file does not have keeps
     their value, and the rules are checked on the values the project will have.
     """
     errors: list[CellError] = []
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
-    headers = sheet.headers
     name = sheet.name
     total = len(sheet.rows)
     existing = existing or {}
     today = today or timezone.localdate()
-    absent = [f for f in KEPT_WHEN_ABSENT if f not in headers]
-    # Dates typed as text repeat a lot in a ledger ("2022-03"): parse each text once.
-    date_cache: dict[tuple[str, bool], dt.date] = {}
+    # Optional columns the file leaves out: a new project gets the empty cell's value, an
+    # existing one keeps its own.
+    blanks = PROJECTS.blanks(sheet)
+    absent = [f for f in PROJECTS.optional() if f not in sheet.headers]
+    parse_row = PROJECTS.parse_row
 
-    for number, (row, values) in enumerate(sheet.rows, start=1):
+    for number, (row, cells) in enumerate(sheet.rows, start=1):
         if number % CHECK_STEP == 0:
             progress("checking", number, total)
-        bad: list[CellError] = []
+        data, bad = parse_row(sheet, row, cells)
+        if blanks:
+            data = {**blanks, **data}
 
         def err(fname, message, value=None, bad=bad, row=row):
-            label = column_label(headers, fname)
+            label = PROJECTS.header_of(sheet, fname)
             bad.append(CellError(name, row, label, str(message), shown(value)))
 
-        data: dict = {}
-        # Fast paths for the cell types a ledger normally holds; anything else goes through
-        # the parse functions, which say what is wrong.
-        for fname, limit in _TEXT_FIELDS:
-            raw = values.get(fname)
-            if type(raw) is str and len(raw) <= limit:
-                data[fname] = raw
-                continue
-            try:
-                data[fname] = parse_text(raw, limit)
-            except BadValue as exc:
-                err(fname, exc, raw)
-        for fname in _MONEY_FIELDS:
-            raw = values.get(fname)
-            if type(raw) is float and 0 <= raw < 1e13:
-                amount = Decimal(repr(raw))
-                cents = amount.quantize(_CENT)
-                if cents == amount:
-                    data[fname] = cents
-                    continue
-            try:
-                data[fname] = parse_money(raw)
-            except BadValue as exc:
-                err(fname, exc, raw)
-                data[fname] = None
-        for fname in _FLAG_FIELDS:
-            raw = values.get(fname)
-            flag = _FLAGS.get(raw) if type(raw) is str else None
-            if flag is not None:
-                data[fname] = flag
-                continue
-            try:
-                data[fname] = parse_flag(raw)
-            except BadValue as exc:
-                err(fname, exc, raw)
-        for fname, month_only in _DATE_FIELDS:
-            raw = values.get(fname)
-            kind = type(raw)
-            if raw is None:
-                data[fname] = None
-                continue
-            if kind is dt.date or kind is dt.datetime:
-                day = raw.date() if kind is dt.datetime else raw
-                data[fname] = day.replace(day=1) if month_only else day
-                continue
-            if kind is str:
-                known = date_cache.get((raw, month_only))
-                if known is not None:
-                    data[fname] = known
-                    continue
-            try:
-                data[fname] = parse_date(raw, month_only=month_only)
-            except BadValue as exc:
-                err(fname, exc, raw)
-                data[fname] = None
-            else:
-                if kind is str and data[fname] is not None:
-                    date_cache[(raw, month_only)] = data[fname]
         code = data.get("code")
         if "code" in data:
             if not code:
@@ -261,9 +153,9 @@ def _check_rows(
                 seen[code] = row
         if not data.get("name") and "name" in data:
             err("name", _("项目名称不能为空"))
-        if values.get("total_investment") is None:
+        if cells.get("total_investment") is None:
             err("total_investment", _("总投资不能为空"))
-        pref_text = str(values.get("prefecture") or "").strip()
+        pref_text = data["prefecture"]
         prefecture = county = None
         if not pref_text:
             err("prefecture", _("州市不能为空"))
@@ -275,7 +167,7 @@ def _check_rows(
             else:
                 if prefecture is None:
                     err("prefecture", _("没有这个州市"), pref_text)
-        county_text = str(values.get("county") or "").strip()
+        county_text = data["county"]
         if county_text and prefecture is not None:
             try:
                 county = units.county(prefecture, county_text)
@@ -284,7 +176,7 @@ def _check_rows(
             else:
                 if county is None:
                     err("county", _county_elsewhere(units, county_text), county_text)
-        ind_text = str(values.get("industry") or "").strip()
+        ind_text = data["industry"]
         industry = None
         if not ind_text:
             err("industry", _("行业类别不能为空"))
@@ -307,7 +199,7 @@ def _check_rows(
         for fname, reason in check_project(data, actor=actor, today=today).items():
             if old is not None and fname in absent:
                 reason = _("%(reason)s（文件中没有该列，按项目现有的值检查）") % {"reason": reason}
-            err(fname, reason, values.get(fname))
+            err(fname, reason, cells.get(fname))
         if bad:
             errors.extend(bad)
         else:
@@ -371,13 +263,13 @@ def _resolve_batch(batch, actor, ceremony_date):
         if not code:
             raise ValueError("import_projects: a batch is required")
         found = Batch.objects.filter(code=code).first()
-    if found is None and not is_province_supervisor(actor):
+    if found is None and not may_change_batch(actor, None):
         raise PermissionDenied(_("没有批次 %s；新批次只能由省效能办建立。") % code)
     if (
         found is not None
         and ceremony_date
         and ceremony_date != found.ceremony_date
-        and not is_province_supervisor(actor)
+        and not may_change_batch(actor, found)
     ):
         raise PermissionDenied(_("只有省效能办可以修改批次的集中开工日期。"))
     return code, found
@@ -395,16 +287,15 @@ def _import_projects(
     batch_name: str = "",
     move: bool = False,
 ) -> ImportResult:
-    if not can_manage(actor):
-        raise PermissionDenied(_("只有效能办或单位管理员可以导入项目台账。"))
+    policy.require(actor, "import_projects", message=_("只有效能办或单位管理员可以导入项目台账。"))
     batch_code, batch = _resolve_batch(batch, actor, ceremony_date)
     batch_id = batch.pk if batch is not None else None
     today = today or timezone.localdate()
     progress("reading", 0, 0)
     sheet = read_ledger(
         source,
-        PROJECT_COLUMNS,
-        required=REQUIRED_COLUMNS,
+        PROJECTS.headers_by_key(),
+        required=PROJECTS.required(),
         file_label=file_label,
         # The parse runs in a child process; the job shows it is alive meanwhile.
         heartbeat=lambda: progress("reading", 0, 0),
@@ -414,7 +305,7 @@ def _import_projects(
 
     # Existing projects, by code, as plain dicts (no model instances, no snapshots): the
     # checks need them for the columns a file leaves out.
-    audited = audited_attnames(Project)
+    audited = bulk.audited_attnames(Project)
     existing: dict[str, dict] = {}
     codes = list({as_text(values.get("code")) for _row, values in sheet.rows} - {""})
     known = bulk.ids_by(Project, "code", codes)
@@ -434,7 +325,7 @@ def _import_projects(
     # The rows an opening report may be written to: a project's live opening report, or
     # any row of its project and this month (project, year and month are unique).
     report_rows: dict[int, list[dict]] = {}
-    report_attnames = audited_attnames(MonthlyReport)
+    report_attnames = bulk.audited_attnames(MonthlyReport)
     this_month = Q(year=today.year, month=today.month)
     ids = [existing[d["code"]]["id"] for _r, d in parsed if d["code"] in existing]
     for chunk in iter_chunks(ids, CHUNK):
@@ -449,15 +340,12 @@ def _import_projects(
             .values(*report_attnames)
         ):
             report_rows.setdefault(row["project_id"], []).append(row)
-        if actor is not None:
-            reachable.update(
-                Project.all_objects.visible_to(actor)
-                .filter(pk__in=chunk)
-                .values_list("pk", flat=True)
-            )
-    errors.extend(
-        _reach_and_batch_errors(sheet, parsed, existing, reachable, actor, batch_id, move)
-    )
+        reachable.update(
+            Project.all_objects.restrict(actor, "change")
+            .filter(pk__in=chunk)
+            .values_list("pk", flat=True)
+        )
+    errors.extend(_reach_and_batch_errors(sheet, parsed, existing, reachable, batch_id, move))
     if errors:
         progress("failed", total_rows, total_rows)
         raise ImportFailed(sorted(errors, key=lambda e: e.row), sheet.warnings)
@@ -495,8 +383,11 @@ def _import_projects(
             deleted_at=None,
         )
         values["status"] = derive_status(values)
-        if has_completed and data["completed_ytd"] is not None:
+        figure = data["completed_ytd"] if has_completed else None
+        if figure is not None and not (old is not None and _no_figure(old) and not figure):
             # 最多报一次: once monthly reports exist they are the source of the figure.
+            # (A zero for a project without a figure records nothing: an exported list
+            # imports back unchanged.)
             if old is None or old["id"] not in with_reports:
                 values["completed_ytd"] = data["completed_ytd"]
                 values["completed_year"] = year
@@ -516,12 +407,13 @@ def _import_projects(
 
     to_write = len(new) + len(changed)
     progress("writing", 0, to_write)
-    _now, now_param = bulk.now_param()
-    insert_cols = [c for c in audited if c != "id"]
-    insert_values = itemgetter(*insert_cols)
-    update_cols = [*IMPORTED, "updated_at"]
-    update_values = itemgetter(*IMPORTED)
     written = 0
+
+    def wrote(rows: int) -> None:
+        nonlocal written
+        written += rows
+        progress("writing", written, to_write)
+
     with transaction.atomic():
         batch = _save_batch(batch, batch_code, actor, ceremony_date, batch_name, result)
         if batch_id is None:
@@ -530,34 +422,19 @@ def _import_projects(
             for _old, values in changed:
                 values["batch_id"] = batch.pk
         with bulk.large_writes():
-            for chunk in iter_chunks(new, WRITE_CHUNK):
-                ids = bulk.insert_rows(
-                    Project,
-                    [*insert_cols, "created_at", "updated_at"],
-                    [(*insert_values(v), now_param, now_param) for v in chunk],
-                    return_ids=True,
-                )
-                audit_sql.log_inserted(
-                    Project, ids, "import", repr_columns=("code", "name"), comment=file_label
-                )
-                for values, pk in zip(chunk, ids, strict=True):
-                    values["id"] = pk
-                written += len(chunk)
-                progress("writing", written, to_write)
-            for chunk in iter_chunks(changed, WRITE_CHUNK):
-                bulk.update_rows(
-                    Project,
-                    update_cols,
-                    [(*update_values(v), now_param, v["id"]) for _o, v in chunk],
-                )
-                audit.log_rows(
-                    Project,
-                    ((v["id"], f"{v['code']} {v['name']}", o, v) for o, v in chunk),
-                    "import",
-                    comment=file_label,
-                )
-                written += len(chunk)
-                progress("writing", written, to_write)
+            bulk.write_rows(
+                Project,
+                new,
+                changed,
+                action="import",
+                actor=actor,
+                comment=file_label,
+                describe=lambda v: f"{v['code']} {v['name']}",
+                update_columns=IMPORTED,
+                repr_columns=("code", "name"),  # Project.__str__
+                chunk=WRITE_CHUNK,
+                progress=wrote,
+            )
             _write_openings(openings, existing, report_rows, actor, today, file_label)
     result.batch = batch
     result.created = len(new)
@@ -566,13 +443,18 @@ def _import_projects(
     return result
 
 
+def _no_figure(project: dict) -> bool:
+    """A stored project that was never given a completed investment."""
+    return project["completed_year"] is None and not project["completed_ytd"]
+
+
 def _write_openings(openings, existing, report_rows, actor, today, file_label) -> None:
     """The ledger's 累计完成投资 of projects without monthly reports, as their opening
     reports of this month (services.set_opening_figure, set-based): completed investment
     has one source, the reports. A project whose figure is unchanged keeps its opening
     report; a zero needs none unless one exists."""
     year, month = today.year, today.month
-    actor_id = actor.pk if actor is not None else None
+    actor_id = actor.pk  # None: the system
     inserts: list[dict] = []
     updates: list[tuple[dict, dict]] = []
     retired: list[int] = []
@@ -612,36 +494,21 @@ def _write_openings(openings, existing, report_rows, actor, today, file_label) -
     def label(row):
         return f"{codes[row['project_id']]} {row['year']}-{row['month']:02d}"
 
-    _now, now_param = bulk.now_param()
-    columns = [c for c in audited_attnames(MonthlyReport) if c != "id"]
-    for chunk in iter_chunks(inserts, WRITE_CHUNK):
-        ids = bulk.insert_rows(
-            MonthlyReport,
-            [*columns, "created_at", "updated_at"],
-            [(*(r[c] for c in columns), now_param, now_param) for r in chunk],
-            return_ids=True,
-        )
-        for row, pk in zip(chunk, ids, strict=True):
-            row["id"] = pk
-        audit.log_rows(
-            MonthlyReport, ((r["id"], label(r), None, r) for r in chunk), "import",
-            comment=file_label,
-        )  # fmt: skip
-    for chunk in iter_chunks(updates, WRITE_CHUNK):
-        bulk.update_rows(
-            MonthlyReport,
-            [*columns, "updated_at"],
-            [(*(n[c] for c in columns), now_param, n["id"]) for _o, n in chunk],
-        )
-        audit.log_rows(
-            MonthlyReport, ((n["id"], label(n), o, n) for o, n in chunk), "import",
-            comment=file_label,
-        )  # fmt: skip
+    bulk.write_rows(
+        MonthlyReport,
+        inserts,
+        updates,
+        action="import",
+        actor=actor,
+        comment=file_label,
+        describe=label,
+        chunk=WRITE_CHUNK,
+    )
     for report in MonthlyReport.objects.filter(pk__in=retired):
-        report.delete()
+        report.delete(actor=actor)
 
 
-def _reach_and_batch_errors(sheet, parsed, existing, reachable, actor, batch_id, move):
+def _reach_and_batch_errors(sheet, parsed, existing, reachable, batch_id, move):
     """Rows naming a project the importer may not write, or one of another batch (moving a
     project between batches must be asked for: `move`)."""
     errors = []
@@ -651,7 +518,7 @@ def _reach_and_batch_errors(sheet, parsed, existing, reachable, actor, batch_id,
         old = existing.get(data["code"])
         if old is None:
             continue
-        if actor is not None and old["id"] not in reachable:
+        if old["id"] not in reachable:
             errors.append(
                 CellError(
                     sheet.name, row, code_column, _("该项目编号已被其他地区使用"), data["code"]
@@ -686,8 +553,3 @@ def _save_batch(batch, code, actor, ceremony_date, name, result) -> Batch:
             % {"code": code, "before": before or "（空）", "after": ceremony_date}
         )
     return batch
-
-
-def audited_attnames(model) -> list[str]:
-    exclude = set(getattr(model, "audit_exclude", ()))
-    return [f.attname for f in model._meta.concrete_fields if f.name not in exclude]

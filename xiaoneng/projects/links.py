@@ -2,18 +2,20 @@
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import policy
+
 
 def can_raise_problem(user, project) -> bool:
-    """May `user` raise a problem item on `project`: the supervision module's own rule for
-    assigning to the project's lead unit (supervisors and leaders, within their unit)."""
+    """May `user` raise a problem item on `project`: the supervision module's rule for
+    assigning to the project's lead unit (Unit "assign")."""
     try:
-        from xiaoneng.supervision.services import can_assign_to
-    except ImportError:  # the supervision module is not installed
+        return policy.can(user, "assign", project.lead_unit)
+    except ImproperlyConfigured:  # the supervision module is not installed: no such rule
         return False
-    return bool(user.is_staff_member) and can_assign_to(user, project.lead_unit)
 
 
 def problem_item_url(

@@ -33,10 +33,6 @@ def month_index(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def _staff_all(user):
-    return Q() if user.is_staff_member else None
-
-
 class Batch(BaseModel):
     """集中开工批次."""
 
@@ -51,10 +47,6 @@ class Batch(BaseModel):
 
     def __str__(self) -> str:
         return self.name or self.code
-
-    @classmethod
-    def scope_q(cls, user):
-        return _staff_all(user)
 
 
 class Industry(BaseModel):
@@ -77,10 +69,6 @@ class Industry(BaseModel):
         for sep in ("，", ",", ";", "；", "/"):
             text = text.replace(sep, "、")
         return [a.strip() for a in text.split("、") if a.strip()]
-
-    @classmethod
-    def scope_q(cls, user):
-        return _staff_all(user)
 
 
 class Status(models.TextChoices):
@@ -210,18 +198,6 @@ class Project(BaseModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @classmethod
-    def scope_q(cls, user):
-        unit = getattr(user, "unit", None)
-        if unit is None or not user.is_staff_member:
-            return None
-        if unit.parent_id is None:  # the root of the tree (the province) sees every project
-            return Q()
-        from xiaoneng.units.models import subtree_ids
-
-        ids = subtree_ids(unit)
-        return Q(county_id__in=ids) | Q(county__isnull=True, prefecture_id__in=ids)
-
     def clean(self):
         from django.core.exceptions import ValidationError
 
@@ -296,20 +272,6 @@ class MonthlyReport(BaseModel):
     def __str__(self) -> str:
         return f"{self.project.code} {self.year}-{self.month:02d}"
 
-    @classmethod
-    def scope_q(cls, user):
-        q = Project.scope_q(user)
-        if q is None:
-            return None
-        if not q:  # Q() = everything
-            return q
-        from xiaoneng.units.models import subtree_ids
-
-        ids = subtree_ids(user.unit)
-        return Q(project__county_id__in=ids) | Q(
-            project__county__isnull=True, project__prefecture_id__in=ids
-        )
-
     @property
     def month_index(self) -> int:
         return month_index(self.year, self.month)
@@ -354,12 +316,6 @@ class ImportJob(BaseModel):
 
     def __str__(self) -> str:
         return self.file_name or f"#{self.pk}"
-
-    @classmethod
-    def scope_q(cls, user):
-        if not user.is_staff_member:
-            return None
-        return Q(created_by=user)
 
     UPLOAD_DIR = "projects-imports"
 

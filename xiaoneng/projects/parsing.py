@@ -1,10 +1,15 @@
 """Reading project ledgers: the sheet (`read_ledger`) and cell values — dates in the forms
-people type, 是/否, money."""
+people type, 是/否, money, whole numbers, texts. The ledgers' columns (`ledgers.py`) and the
+edit forms read through these same functions."""
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from xiaoneng.core.forms import date_error
@@ -72,7 +77,12 @@ def _check_window(date: dt.date) -> None:
         raise BadValue(error)
 
 
+_FLAG_CELLS = {"是": True, "否": False}
+
+
 def parse_flag(value) -> bool | None:
+    if type(value) is str and value in _FLAG_CELLS:  # as most cells are: the answer sooner
+        return _FLAG_CELLS[value]
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -88,6 +98,12 @@ def parse_flag(value) -> bool | None:
 
 def parse_money(value) -> Decimal | None:
     """万元 with at most two decimals; commas allowed; never negative."""
+    if type(value) is float and 0 <= value < 1e13:
+        # A number cell, as most are: the same answer as below, sooner.
+        amount = Decimal(repr(value))
+        cents = amount.quantize(CENT)
+        if cents == amount:
+            return cents
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -118,18 +134,6 @@ def _float_noise(value: float, rounded: Decimal) -> bool:
     return abs(float(rounded) - value) <= 1e-9 * max(1.0, abs(value))
 
 
-def shown(value):
-    """A cell's value as the user typed it, for error messages: 2000 rather than 2000.0,
-    2022-03-15 rather than 2022-03-15 00:00:00."""
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def parse_text(value, max_length: int) -> str:
     if value is None:
         return ""
@@ -139,6 +143,52 @@ def parse_text(value, max_length: int) -> str:
     if len(text) > max_length:
         raise BadValue(_("超过 %d 个字") % max_length)
     return text
+
+
+def text_cell(max_length: int | None = None):
+    """A ledger's text column: `parse_text` at `max_length` (None: settings.TEXT_MAX_CHARS,
+    the maximum of every form's text without its own); `max_length` is also the edit
+    form's (core.ledgers.CellField)."""
+
+    def parse(value) -> str:
+        limit = max_length or settings.TEXT_MAX_CHARS
+        if type(value) is str and len(value) <= limit:  # a stripped text cell (read_sheet)
+            return value.strip()
+        return parse_text(value, limit)
+
+    parse.max_length = max_length  # type: ignore[attr-defined]
+    return parse
+
+
+def parse_int(value) -> int | None:
+    """A whole number (a year or a month: 2022, 2022.0, "2022年", "7月")."""
+    if value is None or value == "":
+        return None
+    try:
+        number = float(str(value).replace("年", "").replace("月", "").strip())
+    except ValueError:
+        raise BadValue(_("应为整数")) from None
+    if not number.is_integer():
+        raise BadValue(_("应为整数"))
+    return int(number)
+
+
+# A ledger's date columns: `parse_date`, remembering the cells it has read (a ledger of
+# 100,000 rows repeats "2022-03" and the same few hundred days; checking the date window
+# costs more than reading the date). A date once inside the window stays inside it (the
+# window only grows as the days pass); refusals are not remembered, and a change of the
+# window's settings (tests) forgets everything.
+read_day = functools.lru_cache(maxsize=4096, typed=True)(parse_date)
+read_month = functools.lru_cache(maxsize=4096, typed=True)(
+    functools.partial(parse_date, month_only=True)
+)
+
+
+@receiver(setting_changed)
+def _forget_dates(*, setting, **kwargs):
+    if setting.startswith("DATE_") or setting in ("TIME_ZONE", "USE_TZ"):
+        read_day.cache_clear()
+        read_month.cache_clear()
 
 
 def add_months(date: dt.date, months: int) -> dt.date:

@@ -1,7 +1,8 @@
 """Actions on projects: batches, the ledger import, monthly reports.
 
-Every write runs in one transaction, takes the acting user as `actor=` (None = the
-system: commands and the demo loader) and is audited.
+Every write runs in one transaction, takes the actor as `actor=` (a user, or
+`core.policy.SYSTEM` for commands and the demo loader), asks the policy
+(`projects/policy.py`) and is audited.
 """
 
 import datetime as dt
@@ -15,11 +16,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.accounts.services import is_province_supervisor
-from xiaoneng.core import audit
+from xiaoneng.core import audit, policy
+from xiaoneng.core.forms import date_window
+from xiaoneng.core.ledgers import shown
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.versioning import StaleEdit, changed_since, check_version, version_at
 from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, iter_chunks
 from xiaoneng.projects import conf
+from xiaoneng.projects.ledgers import PROJECTS, REPORTS
 from xiaoneng.projects.models import (
     DEFAULT_INDUSTRIES,
     Batch,
@@ -30,17 +34,8 @@ from xiaoneng.projects.models import (
     month_index,
     stage_of,
 )
-from xiaoneng.projects.parsing import (
-    BadValue,
-    add_months,
-    parse_money,
-    parse_text,
-    read_ledger,
-    shown,
-)
+from xiaoneng.projects.parsing import add_months, read_ledger
 
-MANAGER_ROLES = ("supervisor", "unit_admin")
-REPORTER_ROLES = ("reporter", "supervisor")
 CHUNK = 2000
 
 Progress = Callable[[str, int, int], None]
@@ -50,19 +45,12 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
-def can_manage(user) -> bool:
-    return user is None or (user.is_staff_member and user.has_role(*MANAGER_ROLES))
-
-
-def can_report(user) -> bool:
-    return user is None or (user.is_staff_member and user.has_role(*REPORTER_ROLES))
-
-
 # --- Reference data ----------------------------------------------------------------------
 
 
-def ensure_default_industries() -> list[Industry]:
-    """The default catalogue (idempotent; edited names and aliases are kept)."""
+def ensure_default_industries(*, actor=SYSTEM) -> list[Industry]:
+    """The default catalogue (idempotent; edited names and aliases are kept). Reference
+    data: no permission is asked; `actor` is who the change log names (the system)."""
     existing = {i.name for i in Industry.all_objects.all()}
     new = [
         Industry(name=name, aliases=aliases, sort=i)
@@ -71,21 +59,31 @@ def ensure_default_industries() -> list[Industry]:
     ]
     if new:
         Industry.objects.bulk_create(new)
-        audit.log_bulk(Industry.objects.filter(name__in=[i.name for i in new]), "create")
+        audit.log_bulk(
+            Industry.objects.filter(name__in=[i.name for i in new]), "create", actor=actor
+        )
     return list(Industry.objects.all())
+
+
+def may_change_batch(actor, batch: Batch | None) -> bool:
+    """May `actor` change `batch`, or create one (None)?"""
+    if batch is None:
+        return policy.can_any(actor, "change", Batch)
+    return policy.can(actor, "change", batch)
 
 
 @transaction.atomic
 def save_batch(*, actor, code: str, name: str = "", ceremony_date: dt.date | None = None) -> Batch:
     """Create the batch `code`, or set the name and ceremony date given (empty: kept)."""
-    if not is_province_supervisor(actor):
+    batch = Batch.all_objects.filter(code=code).first()
+    if not may_change_batch(actor, batch):
         raise PermissionDenied(_("只有省效能办可以建立开工批次。"))
-    batch = Batch.all_objects.filter(code=code).first() or Batch(code=code)
+    batch = batch or Batch(code=code)
     batch.name = name or batch.name
     batch.ceremony_date = ceremony_date or batch.ceremony_date
     batch.deleted_at = None
     batch.full_clean()
-    batch.save()
+    batch.save(actor=actor)
     return batch
 
 
@@ -95,14 +93,14 @@ def update_batch(
 ) -> Batch:
     """Change a batch's name and ceremony date (either may be cleared); audited by the save.
     `version`: the version the edit was read at (core.versioning); None: not checked."""
-    if not is_province_supervisor(actor):
-        raise PermissionDenied(_("只有省效能办可以修改开工批次。"))
     batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if not may_change_batch(actor, batch):
+        raise PermissionDenied(_("只有省效能办可以修改开工批次。"))
     check_version(batch, version)
     batch.name = name.strip()
     batch.ceremony_date = ceremony_date
     batch.full_clean()
-    batch.save()
+    batch.save(actor=actor)
     return batch
 
 
@@ -158,31 +156,19 @@ def derive_status(values: dict) -> str:
     return stage_of(values)
 
 
-def in_reach(actor, prefecture, county) -> bool:
-    """May `actor` write a project of this prefecture/county (its unit's subtree)?"""
-    if actor is None:
-        return True
-    unit = actor.unit
-    if unit is None:
-        return False
-    target = county or prefecture
-    return target.path.startswith(unit.path)
-
-
 def check_project(values: dict, *, actor, today: dt.date | None = None) -> dict[str, str]:
-    """Every rule on one project's values, for the import and the edit form alike."""
+    """Every rule on one project's values, for the import and the edit form alike; the
+    place (county, or prefecture without one) must be one the actor may put projects in."""
     errors = project_errors(values, today=today)
     prefecture, county = values.get("prefecture"), values.get("county")
-    if prefecture is not None and not in_reach(actor, prefecture, county):
+    if prefecture is not None and not policy.can(actor, "place_projects", county or prefecture):
         errors.setdefault("county" if county else "prefecture", _("不在您的管理范围内"))
     return errors
 
 
-EDITABLE_FIELDS = [
-    "name", "prefecture", "county", "industry", "total_investment", "annual_plan",
-    "planned_start", "actual_start", "in_stats", "in_stats_on", "owner", "leader_in_charge",
-    "private_investment", "top_priority", "status", "completed_ytd",
-]  # fmt: skip
+# The edit form's fields: the ledger's columns a re-import may change, and the status (竣工
+# and 投产 are chosen by a person; the ledger's stages follow from its dates).
+EDITABLE_FIELDS = [*PROJECTS.updatable(), "status"]
 
 
 @transaction.atomic
@@ -193,11 +179,9 @@ def update_project(project: Project, *, actor, version: str | None = None, **val
     monthly report (最多报一次: afterwards the reports are its single source). `version`:
     the version the form was read at (core.versioning); None: not checked.
     """
-    if not can_manage(actor):
-        raise PermissionDenied(_("只有效能办或单位管理员可以修改项目。"))
+    policy.require(actor, "change", project, _("只有效能办或单位管理员可以修改项目。"))
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if actor is not None:
-        project.ensure_visible_to(actor)
+    project.ensure(actor, "change")
     check_version(project, version)
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
@@ -223,7 +207,7 @@ def update_project(project: Project, *, actor, version: str | None = None, **val
     ):
         set_opening_figure(project, completed, actor=actor, today=timezone.localdate())
     project.full_clean()
-    project.save()
+    project.save(actor=actor)
     return project
 
 
@@ -283,17 +267,26 @@ def check_report(
     if not 1 <= month <= 12:
         errors["month"] = _("月份应为 1–12")
         return Decimal(0), Decimal(0), errors
+    earliest = date_window()[0].year  # the window of every date (core.forms)
+    if year < earliest:
+        errors["year"] = _("年份不能早于 %s 年") % earliest
+        return Decimal(0), Decimal(0), errors
     if (year, month) > (today.year, today.month):
         errors["month"] = _("不能填报未来月份")
+        if year > today.year:  # (no stored report to compare with)
+            return Decimal(0), Decimal(0), errors
     before, after = neighbours or _neighbours(project, year, month)
     previous_ytd = before.completed_ytd if before else Decimal(0)
-    if completed_this_month is None and completed_ytd is None:
+    if completed_ytd is not None:
+        ytd = completed_ytd
+        month_figure = ytd - previous_ytd if completed_this_month is None else completed_this_month
+    elif completed_this_month is not None:
+        month_figure = completed_this_month
+        ytd = previous_ytd + month_figure
+    else:
         errors["completed_this_month"] = _("请填写本月完成投资或本年累计完成投资")
         return Decimal(0), Decimal(0), errors
-    if completed_ytd is None:
-        completed_ytd = previous_ytd + completed_this_month
-    if completed_this_month is None:
-        completed_this_month = completed_ytd - previous_ytd
+    completed_ytd, completed_this_month = ytd, month_figure
     if completed_ytd < previous_ytd:
         errors["completed_ytd"] = _("本年累计不能小于 %(m)s 月的累计 %(v)s 万元") % {
             "m": before.month,
@@ -337,15 +330,15 @@ def set_opening_figure(project: Project, completed_ytd: Decimal, *, actor, today
         opening.year, opening.month = year, month
         opening.completed_this_month = opening.completed_ytd = completed_ytd
         opening.is_opening, opening.is_late, opening.deleted_at = True, False, None
-        opening.reported_by = actor
-        opening.save()
+        opening.reported_by_id = actor.pk  # None: the system
+        opening.save(actor=actor)
         for other in rows.filter(is_opening=True, deleted_at__isnull=True).exclude(pk=opening.pk):
-            other.delete()
+            other.delete(actor=actor)
     project.completed_ytd = completed_ytd
     project.completed_year = year
 
 
-def _apply_to_project(project: Project, report: MonthlyReport) -> None:
+def _apply_to_project(project: Project, report: MonthlyReport, *, actor) -> None:
     """Keep the project's derived current figure in step with its latest report. A report
     changes no fact a person types: started stays "has an actual start date" (with_facts)."""
     index = report.month_index
@@ -353,7 +346,7 @@ def _apply_to_project(project: Project, report: MonthlyReport) -> None:
         project.completed_ytd = report.completed_ytd
         project.completed_year = report.year
         project.last_report_month = index
-        project.save()
+        project.save(actor=actor)
 
 
 @transaction.atomic
@@ -372,11 +365,9 @@ def save_report(
 ) -> MonthlyReport:
     """Record (or correct) one month of one project. `version`: reports_version() when
     the form was read; a report of this month saved since is not overwritten."""
-    if not can_report(actor):
-        raise PermissionDenied(_("只有项目填报员或效能办可以填报月度调度。"))
+    policy.require(actor, "report", project, _("只有项目填报员或效能办可以填报月度调度。"))
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if actor is not None:
-        project.ensure_visible_to(actor)
+    project.ensure(actor, "report")
     report = MonthlyReport.all_objects.filter(project=project, year=year, month=month).first()
     if version is not None and report is not None and changed_since(report, version):
         raise StaleEdit(report, version, version=reports_version(project))
@@ -400,39 +391,13 @@ def save_report(
     report.completed_ytd = ytd
     report.progress = progress
     report.difficulties = difficulties
-    report.reported_by = actor
-    report.save()
+    report.reported_by_id = actor.pk  # None: the system
+    report.save(actor=actor)
     # 最多报一次: the first report replaces the ledger's figure.
     for opening in MonthlyReport.objects.filter(project=project, is_opening=True):
-        opening.delete()
-    _apply_to_project(project, report)
+        opening.delete(actor=actor)
+    _apply_to_project(project, report, actor=actor)
     return report
-
-
-REPORT_COLUMNS = {
-    "code": ["项目编号", "项目代码"],
-    "year": ["年份", "年"],
-    "month": ["月份", "月"],
-    "completed_this_month": ["本月完成投资(万元)", "本月完成投资"],
-    "completed_ytd": ["本年累计完成投资(万元)", "累计完成投资(万元)", "本年累计完成投资"],
-    "progress": ["形象进度", "进展情况", "进度"],
-    "difficulties": ["困难问题", "存在困难", "困难和问题"],
-}
-REPORT_TEMPLATE_HEADERS = [
-    "项目编号", "年份", "月份", "本月完成投资(万元)", "本年累计完成投资(万元)", "形象进度", "困难问题",
-]  # fmt: skip
-
-
-def _int_cell(value) -> int | None:
-    if value is None:
-        return None
-    try:
-        number = float(str(value).replace("年", "").replace("月", "").strip())
-    except ValueError:
-        raise BadValue(_("应为整数")) from None
-    if not number.is_integer():
-        raise BadValue(_("应为整数"))
-    return int(number)
 
 
 @dataclass
@@ -451,13 +416,13 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
     rows of the same project and year (its earlier months as the sheet leaves them), so
     that every error is reported at once; nothing is saved if there is one.
     """
-    if not can_report(actor):
+    if not policy.can_any(actor, "report", Project):
         raise PermissionDenied(_("只有项目填报员或效能办可以填报月度调度。"))
     today = today or timezone.localdate()
     sheet = read_ledger(
-        source, REPORT_COLUMNS, required=["code", "year", "month"], file_label=file_label
+        source, REPORTS.headers_by_key(), required=REPORTS.required(), file_label=file_label
     )
-    visible = Project.objects.all() if actor is None else Project.objects.visible_to(actor)
+    visible = Project.objects.restrict(actor, "report")
     codes = {as_text(v.get("code")) for _r, v in sheet.rows} - {""}
     projects = {}
     for chunk in iter_chunks(sorted(codes), CHUNK):
@@ -465,39 +430,27 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
     errors: list[CellError] = []
 
     def err(row, fname, message, value=None):
-        column = sheet.headers.get(fname) or REPORT_COLUMNS[fname][0]
+        column = REPORTS.header_of(sheet, fname)
         errors.append(CellError(sheet.name, row, column, str(message), shown(value)))
 
     rows = []
-    for row, values in sheet.rows:
-        code = as_text(values.get("code"))
+    blanks = REPORTS.blanks(sheet)  # the optional columns the file leaves out
+    for row, cells in sheet.rows:
+        values, bad = REPORTS.parse_row(sheet, row, cells)
+        values = {**blanks, **values}
+        code = values["code"]
         project = projects.get(code)
         if project is None:
             err(row, "code", _("没有这个项目编号，或不在您的范围内"), code)
-        numbers = {}
+        errors.extend(bad)
         for fname in ("year", "month"):
-            try:
-                numbers[fname] = _int_cell(values.get(fname))
-            except BadValue as exc:
-                err(row, fname, exc, values.get(fname))
-            else:
-                if numbers[fname] is None:
-                    err(row, fname, _("年份和月份不能为空"))
-        money = {}
-        for fname in ("completed_this_month", "completed_ytd"):
-            try:
-                money[fname] = parse_money(values.get(fname))
-            except BadValue as exc:
-                err(row, fname, exc, values.get(fname))
-        texts = {}
-        for fname in ("progress", "difficulties"):
-            try:
-                texts[fname] = parse_text(values.get(fname), 2000)
-            except BadValue as exc:
-                err(row, fname, exc)
-        year, month = numbers.get("year"), numbers.get("month")
+            if fname in values and values[fname] is None:
+                err(row, fname, _("年份和月份不能为空"))
+        year, month = values.get("year"), values.get("month")
+        money = {f: values[f] for f in ("completed_this_month", "completed_ytd") if f in values}
         if project is not None and year is not None and month is not None and len(money) == 2:
-            rows.append((row, project, year, month, money, texts, values))
+            texts = {f: values.get(f, "") for f in ("progress", "difficulties")}
+            rows.append((row, project, year, month, money, texts, cells))
 
     # The year-to-date order, per project and year: the stored months, each replaced by
     # the sheet's row for that month once it has been checked (rows in month order).
@@ -569,11 +522,10 @@ def start_import(
     from xiaoneng.projects.models import ImportJob
     from xiaoneng.projects.tasks import run_project_import
 
-    if not can_manage(actor):
-        raise PermissionDenied(_("只有效能办或单位管理员可以导入项目台账。"))
+    policy.require(actor, "import_projects", message=_("只有效能办或单位管理员可以导入项目台账。"))
     code = batch.code if isinstance(batch, Batch) else str(batch).strip()
     existing = batch if isinstance(batch, Batch) else Batch.objects.filter(code=code).first()
-    if existing is None and not is_province_supervisor(actor):
+    if existing is None and not may_change_batch(actor, None):
         raise ValidationError(
             {"batch": _("没有批次 %s；新批次只能由省效能办建立，请从列表中选择已有批次。") % code}
         )
@@ -581,7 +533,7 @@ def start_import(
         existing is not None
         and ceremony_date
         and ceremony_date != existing.ceremony_date
-        and not is_province_supervisor(actor)
+        and not may_change_batch(actor, existing)
     ):
         raise ValidationError({"ceremony_date": _("只有省效能办可以修改批次的集中开工日期。")})
     if existing is None:
@@ -596,7 +548,7 @@ def start_import(
         file_name=upload.name[:200],
     )
     job.file.save(upload.name, upload, save=False)
-    job.save()
+    job.save(actor=actor)
     transaction.on_commit(lambda: run_project_import.enqueue(job.pk))
     return job
 
@@ -611,10 +563,11 @@ def save_industry(
     sort: int = 0,
     version: str | None = None,
 ) -> Industry:
-    if not is_province_supervisor(actor):
+    if not policy.can_any(actor, "change", Industry):
         raise PermissionDenied(_("只有省效能办可以维护行业目录。"))
     if industry is not None:
         industry = Industry.objects.select_for_update().get(pk=industry.pk)
+        industry.ensure(actor, "change")
         check_version(industry, version)
     clash = Industry.all_objects.filter(name=name)
     if industry is not None:
@@ -624,5 +577,5 @@ def save_industry(
     industry = industry or Industry()
     industry.name, industry.aliases, industry.sort = name, aliases, sort
     industry.full_clean()
-    industry.save()
+    industry.save(actor=actor)
     return industry

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from xiaoneng.core.context import acting_as
 from xiaoneng.core.xlsx import ImportFailed, iter_chunks
 from xiaoneng.projects.models import ImportJob
 
@@ -66,53 +65,54 @@ def run_project_import(job_id: int) -> dict:
 
     job = ImportJob.objects.select_related("created_by", "batch").get(pk=job_id)
     try:
-        return _run(job, services)
+        return _run(job, services, actor=job.created_by)
     finally:
         _finish(job)
 
 
-def _run(job: ImportJob, services) -> dict:
+def _run(job: ImportJob, services, *, actor) -> dict:
+    """Import the job's file as `actor`, the one who uploaded it: the import's permission
+    checks and its change log both name them."""
     job_id = job.pk
-    with acting_as(job.created_by):
-        try:
-            with job.file.open("rb") as handle:
-                content = handle.read()
-            result = services.import_projects(
-                content,
-                batch=job.batch or job.batch_code,
-                actor=job.created_by,
-                file_label=job.file_name,
-                progress=_progress(job_id),
-                ceremony_date=job.ceremony_date,
-                move=job.move_projects,
-            )
-        except ImportFailed as exc:
-            errors = [
-                {
-                    "row": e.row or "",  # 0: the file as a whole
-                    "column": e.column,
-                    "value": _cell(e.value),
-                    "message": e.message,
-                }
-                for e in exc.errors
-            ]
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.FAILED, errors=errors, warnings=exc.warnings
-            )
-            return {"errors": len(errors)}
-        except PermissionDenied as exc:
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.FAILED,
-                errors=[{"row": "", "column": "", "value": "", "message": str(exc)}],
-            )
-            return {"errors": 1}
-        except Exception as exc:
-            # Anything unexpected: stop the page polling, say so, and let the worker log it.
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.FAILED,
-                errors=[{"row": "", "column": "", "value": "", "message": f"导入出错：{exc}"}],
-            )
-            raise
+    try:
+        with job.file.open("rb") as handle:
+            content = handle.read()
+        result = services.import_projects(
+            content,
+            batch=job.batch or job.batch_code,
+            actor=actor,
+            file_label=job.file_name,
+            progress=_progress(job_id),
+            ceremony_date=job.ceremony_date,
+            move=job.move_projects,
+        )
+    except ImportFailed as exc:
+        errors = [
+            {
+                "row": e.row or "",  # 0: the file as a whole
+                "column": e.column,
+                "value": _cell(e.value),
+                "message": e.message,
+            }
+            for e in exc.errors
+        ]
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED, errors=errors, warnings=exc.warnings
+        )
+        return {"errors": len(errors)}
+    except PermissionDenied as exc:
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED,
+            errors=[{"row": "", "column": "", "value": "", "message": str(exc)}],
+        )
+        return {"errors": 1}
+    except Exception as exc:
+        # Anything unexpected: stop the page polling, say so, and let the worker log it.
+        ImportJob.objects.filter(pk=job_id).update(
+            state=ImportJob.State.FAILED,
+            errors=[{"row": "", "column": "", "value": "", "message": f"导入出错：{exc}"}],
+        )
+        raise
     ImportJob.objects.filter(pk=job_id).update(
         batch=result.batch,
         state=ImportJob.State.DONE,
@@ -124,10 +124,13 @@ def _run(job: ImportJob, services) -> dict:
     return result.as_dict()
 
 
-def clean_import_uploads(*, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -> int:
+def clean_import_uploads(*, actor, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -> int:
     """Delete uploaded ledgers (and progress files) left over for longer than `older_than`:
     those of finished jobs, and files no job refers to. A job still queued keeps its file
-    (the worker may be down). Returns the number of files deleted."""
+    (the worker may be down). Returns the number of files deleted.
+
+    `actor`: who runs it (the schedule and the command: SYSTEM). Emptying a job's file
+    field is bookkeeping, written like the job's progress (no change-log row)."""
     now = now or timezone.now()
     cutoff = (now - older_than).timestamp()
     root = Path(settings.MEDIA_ROOT) / ImportJob.UPLOAD_DIR
@@ -160,14 +163,20 @@ def clean_import_uploads(*, older_than: dt.timedelta = KEEP_UPLOADS, now=None) -
 RUNNING = (ImportJob.State.READING, ImportJob.State.CHECKING, ImportJob.State.WRITING)
 
 
-def fail_stalled_jobs(*, now=None, jobs=None) -> int:
+def fail_stalled_jobs(*, actor, now=None, jobs=None) -> int:
     """Mark failed the running imports that stopped showing signs of life (their worker
     died): no progress for IMPORT_STALE_MINUTES. A running import reports progress at
-    least every few seconds, also while its file is parsed. Returns how many were marked."""
+    least every few seconds, also while its file is parsed. Returns how many were marked.
+
+    `actor`: who runs it, and so which jobs it looks at: those `actor` may see, of `jobs`
+    (default: all). The schedule and the command pass SYSTEM (every job); the job's page,
+    the person viewing it. The state is written like the job's progress (no change-log
+    row)."""
     now = now or timezone.now()
     limit = dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+    rows = (jobs if jobs is not None else ImportJob.all_objects.all()).restrict(actor, "view")
     stalled = []
-    for job in (jobs if jobs is not None else ImportJob.all_objects).filter(state__in=RUNNING):
+    for job in rows.filter(state__in=RUNNING):
         try:
             seen = dt.datetime.fromtimestamp(
                 ImportJob.progress_path(job.pk).stat().st_mtime, tz=dt.UTC

@@ -1,5 +1,5 @@
 """Pages of 重大项目调度: dashboard with drill-down, project list and detail, monthly
-reports, imports, the big screen. Thin: data through `visible_to`, writes through services."""
+reports, imports, the big screen. Thin: data through `restrict`, writes through services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,25 +8,28 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.versioning import StaleEdit, version_of
-from xiaoneng.core.xlsx import ImportFailed, write_xlsx, xlsx_response
+from xiaoneng.core.xlsx import ImportFailed, xlsx_response
 from xiaoneng.projects import alerts as warn
-from xiaoneng.projects import charts, conf, kpis, ledger, services
+from xiaoneng.projects import charts, conf, kpis, services
+from xiaoneng.projects.alerts import LEVEL_TEXT
+from xiaoneng.projects.filters import ProjectFilterSet, ScopeFilterSet
 from xiaoneng.projects.forms import (
     RANK_CHOICES,
     BatchForm,
     IndustryForm,
-    ListFilterForm,
     MonthlyReportForm,
     ProjectForm,
     ProjectUploadForm,
-    ScopeForm,
     UploadForm,
 )
+from xiaoneng.projects.ledgers import PROJECTS, REPORTS
 from xiaoneng.projects.links import can_raise_problem, problem_item_url
 from xiaoneng.projects.models import Batch, ImportJob, Industry, Project
 from xiaoneng.projects.tasks import fail_stalled_jobs
@@ -38,28 +41,33 @@ def _staff(request) -> None:
         raise PermissionDenied
 
 
-def _scope(request, form_class=ScopeForm):
-    """The filtered, scoped project queryset of a GET form, and its labels."""
-    form = form_class(request.GET or None, user=request.user)
-    # The valid filters apply; an invalid one (a unit outside the user's scope, a typo in
-    # the address) is named on the page (core/_filter_errors.html) and left out.
-    data = {}
-    if form.is_bound:
-        form.is_valid()  # cleaned_data then holds the valid fields only
-        data = form.cleaned_data
-    batches = [b.code for b in data.get("batch") or []]
+def filtered(request, filterset_class=ScopeFilterSet):
+    """The request's filters over the projects the user may see: the page, its export and
+    the API (which builds the same FilterSet from the same query string) give the same
+    rows. The valid filters apply; an invalid one (a unit outside the user's scope, a typo
+    in the address) is named on the page (core/_filter_errors.html) and left out."""
+    return filterset_class(
+        request.GET or None, Project.objects.restrict(request.user, "view"), request=request
+    )
+
+
+def _scope(request):
+    """The dashboard's filtered projects, its filters and its labels."""
+    filterset = filtered(request)
+    qs = filterset.qs  # validates the form: cleaned_data then holds the valid fields only
+    data = filterset.form.cleaned_data if filterset.is_bound else {}
     prefecture = data.get("prefecture")
     county = data.get("county")
     if county is not None and prefecture is None:
         prefecture = county.parent if county.parent.level == Level.PREFECTURE else None
-    qs, batch_label, scope, _unit = kpis.scoped_projects(
+    batch_label, scope = kpis.scope_labels(
         request.user,
-        batches=batches,
+        batches=[b.code for b in data.get("batch") or []],
         prefecture=prefecture,
         county=county,
         industry=data.get("industry"),
     )
-    return form, data, qs, batch_label, scope, prefecture, county
+    return filterset.form, data, qs, batch_label, scope, prefecture, county
 
 
 def _dashboard_context(request, *, screen: bool = False) -> dict:
@@ -135,66 +143,39 @@ def summary_export(request: HttpRequest) -> HttpResponse:
 
 
 def _list_queryset(request):
-    form, data, qs, *_rest = _scope(request, ListFilterForm)
-    today = timezone.localdate()
-    qs = qs.with_facts()
-    if data.get("status"):
-        qs = qs.filter(stage=data["status"])
-    if data.get("q"):
-        qs = qs.filter(Q(code__icontains=data["q"]) | Q(name__icontains=data["q"]))
-    if data.get("warning"):
-        qs = warn.filter_level(qs, data["warning"], today)
-    qs = warn.annotate(qs, today).select_related("batch", "industry", "prefecture", "county")
-    return form, qs.order_by("-warning", "batch__code", "code")
+    filterset = filtered(request, ProjectFilterSet)
+    qs = warn.annotate(filterset.qs.with_facts(), timezone.localdate())
+    qs = qs.select_related("batch", "industry", "prefecture", "county")
+    return filterset, qs.order_by("-warning", "batch__code", "code")
 
 
 @login_required
 def project_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    form, qs = _list_queryset(request)
+    filterset, qs = _list_queryset(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    user = request.user
     return render(
         request,
         "projects/project_list.html",
-        {"form": form, "page": page, "can_manage": services.can_manage(request.user)},
+        {
+            "form": filterset.form,
+            "page": page,
+            "can_import": policy.can(user, "import_projects"),
+            "can_import_reports": policy.can_any(user, "report", Project),
+        },
     )
-
-
-EXPORT_HEADERS = [
-    "项目编号", "项目名称", "批次", "州市", "县市区", "行业类别", "总投资(万元)", "年度计划投资(万元)",
-    "计划开工时间", "实际开工时间", "是否入库", "入库时间", "累计完成投资(万元)", "项目业主", "包保领导",
-    "状态", "预警",
-]  # fmt: skip
-LEVEL_TEXT = {0: "", 1: "黄灯", 2: "红灯"}
 
 
 @login_required
 def project_export(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    _form, qs = _list_queryset(request)
-    rows = (
-        [
-            p.code,
-            p.name,
-            p.batch.code,
-            p.prefecture.name,
-            p.county.name if p.county else "",
-            p.industry.name,
-            p.total_investment,
-            p.annual_plan,
-            p.planned_start.strftime("%Y-%m") if p.planned_start else "",
-            p.actual_start,
-            "是" if p.in_stats else "否",
-            p.in_stats_on,
-            p.completed_ytd,
-            p.owner,
-            p.leader_in_charge,
-            p.get_stage_display(),
-            LEVEL_TEXT[p.warning],
-        ]
-        for p in qs.iterator(chunk_size=2000)
-    )
-    content = write_xlsx(EXPORT_HEADERS, rows, sheet="重大项目")
+    filterset, qs = _list_queryset(request)
+    if filterset.is_bound and not filterset.is_valid():
+        # A file cannot say that a filter was left out: back to the list, which names it.
+        messages.error(request, _("筛选条件有误，未导出；请修改后再导出。"))
+        return redirect(f"{reverse('projects:project_list')}?{request.GET.urlencode()}")
+    content = PROJECTS.export(qs.iterator(chunk_size=2000), sheet="重大项目")
     return xlsx_response(content, f"重大项目-{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -211,12 +192,16 @@ def _warning_texts(project) -> list[str]:
     return texts
 
 
-def _visible_project(request, pk: int) -> Project:
+def _visible_project(request, pk: int, action: str = "view") -> Project:
+    """The project `pk` the user may see (404 otherwise); with a write's `action`, 403
+    unless they may also take it (a project they see: its existence is no secret)."""
     today = timezone.localdate()
-    qs = warn.annotate(Project.objects.visible_to(request.user), today).select_related(
+    qs = warn.annotate(Project.objects.restrict(request.user, "view"), today).select_related(
         "batch", "industry", "prefecture", "county"
     )
-    return get_object_or_404(qs, pk=pk)
+    project = get_object_or_404(qs, pk=pk)
+    policy.require(request.user, action, project)
+    return project
 
 
 @login_required
@@ -238,8 +223,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if can_raise_problem(request.user, project)
             else None,
-            "can_report": services.can_report(request.user),
-            "can_edit": services.can_manage(request.user),
+            "can_report": policy.can(request.user, "report", project),
+            "can_edit": policy.can(request.user, "change", project),
             "history": history_for(project)[:50],
             "due_day": services.conf.get("REPORT_DUE_DAY"),
         },
@@ -265,11 +250,11 @@ def _saved(form, service, *args, **kwargs) -> bool:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """One project's ledger fields, with the import's rules (services.update_project)."""
     _staff(request)
-    project = _visible_project(request, pk)
-    if not services.can_manage(request.user):
-        raise PermissionDenied
+    project = _visible_project(request, pk, "change")
     with_completed = not project.reports.exists()
-    form = ProjectForm(request.POST or None, project=project, with_completed=with_completed)
+    form = ProjectForm(
+        request.POST or None, project=project, actor=request.user, with_completed=with_completed
+    )
     posted = request.method == "POST" and form.is_valid()
     if posted and _saved(form, services.update_project, project, actor=request.user):
         messages.success(request, _("已保存项目信息。"))
@@ -280,9 +265,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    project = _visible_project(request, pk)
-    if not services.can_report(request.user):
-        raise PermissionDenied
+    project = _visible_project(request, pk, "report")
     form = MonthlyReportForm(request.POST or None, version=services.reports_version(project))
     posted = request.method == "POST" and form.is_valid()
     if posted and _saved(form, services.save_report, project, actor=request.user):
@@ -306,7 +289,7 @@ def _error_rows(exc: ImportFailed) -> list[dict]:
 @login_required
 def report_import(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    if not services.can_report(request.user):
+    if not policy.can_any(request.user, "report", Project):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form}
@@ -327,7 +310,7 @@ def report_import(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_template(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    content = write_xlsx(services.REPORT_TEMPLATE_HEADERS, [], sheet="月度调度")
+    content = REPORTS.template()
     return xlsx_response(content, "月度调度模板.xlsx")
 
 
@@ -336,8 +319,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     """The headers only (an example row would be imported by whoever forgets to delete
     it); each header carries a note with an example."""
     _staff(request)
-    notes = dict(enumerate(ledger.TEMPLATE_NOTES))
-    content = write_xlsx(ledger.TEMPLATE_HEADERS, [], sheet="项目台账", notes=notes)
+    content = PROJECTS.template()
     return xlsx_response(content, "重大项目台账模板.xlsx")
 
 
@@ -346,8 +328,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
     """The upload form. Posted by htmx, it answers with a fragment for #import-result: the
     job's progress, or the form's errors; never a whole page inside the page."""
     _staff(request)
-    if not services.can_manage(request.user):
-        raise PermissionDenied
+    policy.require(request.user, "import_projects")
     form = ProjectUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -369,19 +350,18 @@ def import_start(request: HttpRequest) -> HttpResponse:
             return redirect("projects:import_job", job.pk)
     if request.method == "POST" and request.htmx:
         return render(request, "projects/_import_form_errors.html", {"form": form})
-    recent = ImportJob.objects.visible_to(request.user)[:5]
+    recent = ImportJob.objects.restrict(request.user, "view")[:5]
+    batches = Batch.objects.restrict(request.user, "view").order_by("-code")
     return render(
-        request,
-        "projects/import.html",
-        {"form": form, "recent": recent, "batches": Batch.objects.order_by("-code")},
+        request, "projects/import.html", {"form": form, "recent": recent, "batches": batches}
     )
 
 
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    jobs = ImportJob.objects.visible_to(request.user)
-    fail_stalled_jobs(jobs=jobs.filter(pk=pk))
+    jobs = ImportJob.objects.restrict(request.user, "view")
+    fail_stalled_jobs(actor=request.user, jobs=jobs.filter(pk=pk))
     job = get_object_or_404(jobs, pk=pk)
     if request.method == "POST":
         return HttpResponse(status=405)
@@ -393,22 +373,21 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_list(request: HttpRequest) -> HttpResponse:
     """开工批次: every staff member reads them; the province's 效能办 edits them."""
     _staff(request)
-    batches = Batch.objects.visible_to(request.user).annotate(
+    batches = Batch.objects.restrict(request.user, "view").annotate(
         n_projects=Count("projects", filter=Q(projects__deleted_at__isnull=True))
     )
     return render(
         request,
         "projects/batch_list.html",
-        {"batches": batches, "can_edit": services.is_province_supervisor(request.user)},
+        {"batches": batches, "can_edit": policy.can_any(request.user, "change", Batch)},
     )
 
 
 @login_required
 def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    if not services.is_province_supervisor(request.user):
-        raise PermissionDenied
-    batch = get_object_or_404(Batch.objects.visible_to(request.user), pk=pk)
+    batch = get_object_or_404(Batch.objects.restrict(request.user, "view"), pk=pk)
+    policy.require(request.user, "change", batch)
     form = BatchForm(
         request.POST or None,
         initial={"name": batch.name, "ceremony_date": batch.ceremony_date},
@@ -428,8 +407,8 @@ def batch_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def industry_list(request: HttpRequest) -> HttpResponse:
     _staff(request)
-    industries = Industry.objects.visible_to(request.user)
-    can_edit = services.is_province_supervisor(request.user)
+    industries = Industry.objects.restrict(request.user, "view")
+    can_edit = policy.can_any(request.user, "change", Industry)
     form = IndustryForm(request.POST or None)
     if request.method == "POST":
         if not can_edit:
@@ -447,9 +426,8 @@ def industry_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def industry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _staff(request)
-    if not services.is_province_supervisor(request.user):
-        raise PermissionDenied
-    industry = get_object_or_404(Industry.objects.visible_to(request.user), pk=pk)
+    industry = get_object_or_404(Industry.objects.restrict(request.user, "view"), pk=pk)
+    policy.require(request.user, "change", industry)
     form = IndustryForm(
         request.POST or None,
         initial={"name": industry.name, "aliases": industry.aliases, "sort": industry.sort},

@@ -1,5 +1,5 @@
-"""REST API of 督查督办: /api/items/ (list with the list page's filters, create, retrieve),
-transitions, progress reports, urges, children; /api/violations/."""
+"""REST API of 督查督办: /api/items/ (list with the list page's filters, create, retrieve,
+PATCH to change), progress reports, urges, children; /api/violations/."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -50,6 +50,18 @@ def _drf_error(exc):
     if hasattr(exc, "error_dict"):
         return ValidationError(exc.message_dict)
     return ValidationError({"detail": exc.messages})
+
+
+class PeopleField(serializers.PrimaryKeyRelatedField):
+    """A person among `people(caller)` (an item's responsible person, a violation's); anyone
+    else gets the answer of an id that does not exist."""
+
+    def __init__(self, *, people, **kwargs):
+        self.people = people
+        super().__init__(queryset=User.objects.none(), **kwargs)
+
+    def get_queryset(self):
+        return self.people(getattr(self.context.get("request"), "user", None))
 
 
 class ItemSerializer(ModelSerializer):
@@ -105,13 +117,14 @@ class ItemCreateSerializer(Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     source = serializers.ChoiceField(choices=Source.choices, default="superior")
-    lead_unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
-    co_units = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
-    responsible = ScopedPrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
+    # The form's fields, restricted as the form's are (AssignForm).
+    lead_unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), action="assign")
+    co_units = ScopedPrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), action="assign", many=True, required=False
     )
+    responsible = PeopleField(people=services.people_to_name, required=False, allow_null=True)
     parent = ScopedPrimaryKeyRelatedField(
-        queryset=Item.objects.all(), required=False, allow_null=True
+        queryset=Item.objects.all(), action="assign_child", required=False, allow_null=True
     )
     assigned_on = serializers.DateField(required=False)
     plan_deadline = serializers.DateField(required=False)
@@ -123,6 +136,33 @@ class ItemCreateSerializer(Serializer):
     rectification = serializers.CharField(required=False, allow_blank=True, default="")
     standard = serializers.CharField(required=False, allow_blank=True, default="")
     ref = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _people_seen(actor):
+    return User.objects.restrict(actor, "view").filter(is_active=True)
+
+
+class ItemUpdateSerializer(Serializer):
+    """PATCH: any of the ledger's updatable columns (services.update_item), and the version.
+    Units and people are named among those the caller sees; the service requires a lead
+    unit or co-unit they may assign to (unless the item has it already) and a responsible
+    person of the lead unit."""
+
+    kind = serializers.ChoiceField(choices=ItemKind.choices, required=False)
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+    lead_unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), required=False)
+    co_units = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True, required=False)
+    responsible = PeopleField(people=_people_seen, required=False, allow_null=True)
+    assigned_on = serializers.DateField(required=False)
+    deadline = serializers.DateField(required=False)
+    deadline_workdays = serializers.IntegerField(required=False, min_value=1, max_value=3650)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    tags = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    rectification = serializers.CharField(required=False, allow_blank=True)
+    standard = serializers.CharField(required=False, allow_blank=True)
+    version = serializers.CharField(max_length=30, help_text=VERSION_HELP)
 
 
 class TransitionSerializer(Serializer):
@@ -147,6 +187,7 @@ class UrgeSerializer(Serializer):
 
 
 class ChildrenSerializer(Serializer):
+    # The lead unit's sub-units (DecomposeForm): within the caller's subtree.
     units = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), many=True)
     title = serializers.CharField(required=False, allow_blank=True, default="")
     deadline = serializers.DateField(required=False)
@@ -162,26 +203,53 @@ class ItemViewSet(
     queryset = Item.objects.select_related("lead_unit").order_by("deadline", "id")
     serializer_class = ItemSerializer
     filterset_class = ItemFilterSet
+    # A write looks its row up among those the caller may take the write on (as the pages
+    # do); a transition's is named in its body (transitions()).
+    policy_actions = {"progress": "handle", "urges": "urge", "partial_update": "change"}
+
+    def get_policy_action(self) -> str:
+        request = getattr(self, "request", None)
+        if request is not None and request.method == "POST":
+            if self.action == "children":
+                return "decompose"
+            if self.action == "transitions":
+                data = request.data
+                rule = services.RULES.get(data.get("action")) if hasattr(data, "get") else None
+                return rule.who if rule is not None else "view"  # the serializer says why
+        return super().get_policy_action()
 
     def get_queryset(self):
         return with_light(super().get_queryset())
 
     def _fresh(self, item):
-        return self.get_queryset().get(pk=item.pk)
+        return with_light(self.queryset.restrict(self.request.user, "view")).get(pk=item.pk)
 
     @extend_schema(request=ItemCreateSerializer, responses={201: ItemSerializer})
     def create(self, request, *args, **kwargs):
         data = ItemCreateSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        lead = values["lead_unit"]
-        if not Unit.objects.visible_to(request.user).filter(pk=lead.pk).exists():
-            raise ValidationError({"lead_unit": ["找不到该单位。"]})
         try:
-            item = services.assign_item(actor=request.user, **values)
+            item = services.assign_item(actor=request.user, **data.validated_data)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _drf_error(exc) from exc
         return Response(ItemSerializer(self._fresh(item)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ItemUpdateSerializer, responses={200: ItemSerializer, 409: StaleEditSerializer}
+    )
+    def partial_update(self, request, *args, **kwargs):
+        """修改事项 (services.update_item, as the edit page and the ledger import): the
+        fields sent, with the version the item was read at."""
+        item = self.get_object()
+        data = ItemUpdateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
+        try:
+            item = services.update_item(item, actor=request.user, version=version, **values)
+        except (DjangoValidationError, DjangoPermissionDenied) as exc:
+            raise _drf_error(exc) from exc
+        return Response(ItemSerializer(self._fresh(item)).data)
 
     @extend_schema(
         request=TransitionSerializer, responses={200: ItemSerializer, 409: StaleEditSerializer}
@@ -236,16 +304,20 @@ class ItemViewSet(
             children = services.decompose(item, actor=request.user, **data.validated_data)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:
             raise _drf_error(exc) from exc
-        rows = self.get_queryset().filter(pk__in=[c.pk for c in children])
+        rows = with_light(self.queryset.restrict(request.user, "view")).filter(
+            pk__in=[c.pk for c in children]
+        )
         return Response(ItemSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class ViolationSerializer(ModelSerializer):
     behaviour = ScopedPrimaryKeyRelatedField(queryset=Behaviour.objects.all())
-    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all())
-    # An account outside the caller's scope gets the answer of an id that does not exist.
-    person = ScopedPrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    unit = ScopedPrimaryKeyRelatedField(queryset=Unit.objects.all(), action="record_violation")
+    # An account or item outside the caller's reach gets the answer of an id that does not
+    # exist (ViolationForm's choices).
+    person = PeopleField(people=negative.people_for, required=False, allow_null=True)
+    item = ScopedPrimaryKeyRelatedField(
+        queryset=Item.objects.all(), required=False, allow_null=True
     )
     person_display = serializers.StringRelatedField(source="person", read_only=True)
     action = serializers.ChoiceField(choices=ActionTaken.choices)
@@ -289,11 +361,6 @@ class ViolationViewSet(
 
     def perform_create(self, serializer):
         values = dict(serializer.validated_data)
-        if (
-            values.get("item")
-            and not Item.objects.visible_to(self.request.user).filter(pk=values["item"].pk).exists()
-        ):
-            raise ValidationError({"item": ["找不到该事项。"]})
         try:
             serializer.instance = negative.record_violation(actor=self.request.user, **values)
         except (DjangoValidationError, DjangoPermissionDenied) as exc:

@@ -8,9 +8,11 @@ class SupervisionConfig(AppConfig):
     name = "xiaoneng.supervision"
     verbose_name = "督查督办"
     nav = [
-        NavEntry(_("我的待办"), "supervision:my_work", order=9),
-        NavEntry(_("督查督办"), "supervision:item_list", order=10),
-        NavEntry(_("负面清单"), "supervision:violation_list", order=12),
+        NavEntry(_("我的待办"), "supervision:my_work", order=9, model="supervision.Item"),
+        NavEntry(_("督查督办"), "supervision:item_list", order=10, model="supervision.Item"),
+        NavEntry(
+            _("负面清单"), "supervision:violation_list", order=12, model="supervision.Violation"
+        ),
     ]
     home_panels = ["supervision/_home_panel.html"]
     importers = ["xiaoneng.supervision.cli.ItemsImporter"]  # `xiaoneng import items`

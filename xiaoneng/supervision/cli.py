@@ -15,12 +15,13 @@ class ItemsImporter:
         parser.add_argument("file", help="督办台账 .xlsx")
 
     def run(self, command, options, progress) -> str:
+        from xiaoneng.core.policy import SYSTEM
         from xiaoneng.supervision import ledger
 
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
-        result = ledger.import_items(path, actor=None, file_label=path.name)
+        result = ledger.import_items(path, actor=SYSTEM, file_label=path.name)
         for warning in result["warnings"]:
             command.stderr.write(f"提示：{warning}")
         return (

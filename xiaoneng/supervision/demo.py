@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import conf, negative, scan, services
 from xiaoneng.supervision.models import Behaviour, Item, ItemEvent, Violation
 from xiaoneng.units.models import Level, Unit
@@ -43,7 +44,7 @@ def load(ctx: dict) -> None:
         return
     users = ctx["users"]
     supervisor = users["sheng_xn"]
-    handlers = {u.unit_id: u for u in users.values() if u.has_role("handler")}
+    handlers = {u.unit_id: u for u in users.values() if "handler" in u.role_codes}
     today = timezone.localdate()
     prefectures = list(Unit.objects.filter(level=Level.PREFECTURE).order_by("code"))
     n = 0
@@ -85,7 +86,7 @@ def load(ctx: dict) -> None:
         deadline_workdays=(dt.date(today.year + 1, 1, 15) - today).days,
         ref="demo:provisional",
     )
-    scan.scan_deadlines()
+    scan.scan_deadlines(actor=SYSTEM)
     _violations(ctx, today)
 
 
@@ -126,7 +127,8 @@ def _make(actor, handler, unit, kind, source, title, measures, shape, today, n, 
             ]
         if step == "send_back":
             kwargs["comment"] = "整改佐证不充分，请补充群众满意度回访情况"
-        who = actor if step in REVIEWER_STEPS else handler
+        # A county with no handler on the platform: the system acts for it.
+        who = actor if step in REVIEWER_STEPS else handler or SYSTEM
         services.transition(item, actor=who, action=step, **kwargs)
     if progress and steps and steps[-1] == "report_progress":
         Item.objects.filter(pk=item.pk).update(progress=progress)
@@ -160,8 +162,8 @@ def _decompose(handler, item: Item, units: dict) -> None:
     if handler is None or not streets:
         return
     children = services.decompose(item, actor=handler, units=streets)
-    services.acknowledge(children[0], actor=None)
-    services.report_progress(children[0], actor=None, percent=60, comment="已完成摸底排查")
+    services.acknowledge(children[0], actor=SYSTEM)
+    services.report_progress(children[0], actor=SYSTEM, percent=60, comment="已完成摸底排查")
 
 
 def _violations(ctx, today):
@@ -185,7 +187,7 @@ def _violations(ctx, today):
         if name not in behaviours or code not in units:
             continue
         v = negative.record_violation(
-            actor=None,
+            actor=SYSTEM,
             behaviour=behaviours[name],
             unit=units[code],
             person_name=person,
@@ -194,4 +196,4 @@ def _violations(ctx, today):
             action=action,
         )
         if published:
-            negative.set_published(v, actor=None, published=True)
+            negative.set_published(v, actor=SYSTEM, published=True)

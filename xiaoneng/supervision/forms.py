@@ -1,12 +1,16 @@
+import copy
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.accounts.models import User
 from xiaoneng.core.forms import Form, ModelForm
 from xiaoneng.core.versioning import VersionedFormMixin, version_of
 from xiaoneng.supervision import conf, services
+from xiaoneng.supervision.ledgers import ITEMS, DateInput
 from xiaoneng.supervision.models import (
     ActionTaken,
     Behaviour,
@@ -16,15 +20,8 @@ from xiaoneng.supervision.models import (
     Urgency,
     Violation,
 )
-from xiaoneng.supervision.negative import person_in_unit
+from xiaoneng.supervision.negative import people_for, person_in_unit
 from xiaoneng.units.models import Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -53,10 +50,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data if d]
         return [single(data, initial)] if data else []
-
-
-def units_for(user):
-    return Unit.objects.visible_to(user).filter(path__startswith=user.unit.path).order_by("path")
 
 
 class AssignForm(Form):
@@ -115,10 +108,10 @@ class AssignForm(Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = units_for(user)
+        units = Unit.objects.restrict(user, "assign").order_by("path")
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
-        self.fields["parent"].queryset = Item.objects.visible_to(user)
+        self.fields["parent"].queryset = Item.objects.restrict(user, "assign_child")
         self.fields["plan_deadline"].help_text %= {"days": conf.plan_days()}
 
     def clean(self):
@@ -171,6 +164,71 @@ class AssignForm(Form):
         return kwargs
 
 
+class ItemForm(VersionedFormMixin, ITEMS.form_class(services.EDITABLE, base=ModelForm)):
+    """修改事项: the ledger's columns a re-import may change (`ledgers.ITEMS`), with their
+    labels, and what is typed read by the same parsers as the import's cells; the rules are
+    services.update_item's, as for the import. Units: those the user may assign to, and the
+    item's own (kept even if outside their reach); the responsible person: a member of the
+    lead unit, named as on the assign form."""
+
+    class Meta:
+        model = Item
+        fields = [key for key in services.EDITABLE if key != "deadline_workdays"]
+
+    field_order = services.EDITABLE  # the ledger's order (the model's fields come first)
+
+    def __init__(self, data=None, *, item: Item, actor, **kwargs):
+        self.item = item
+        person = item.responsible
+        initial = {
+            "responsible": person.username if person is not None else "",
+            "deadline_workdays": item.deadline_count if item.deadline_basis == "workdays" else None,
+        }
+        # The form writes what is typed into its instance: a copy, the page shows the item.
+        super().__init__(data, instance=copy.copy(item), initial=initial, **kwargs)
+        own = [item.lead_unit_id, *(u.pk for u in item.co_units.all())]
+        reach = Unit.objects.restrict(actor, "assign").values("pk")
+        units = Unit.objects.filter(Q(pk__in=reach) | Q(pk__in=own)).order_by("path")
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+        if person is not None:
+            self.fields["responsible"].help_text = _(
+                "现为 %(name)s（%(username)s）。牵头单位的人员：用户名，或单位内唯一的姓名；可留空"
+            ) % {"name": person.name or person.username, "username": person.username}
+
+    def clean_responsible(self):
+        """The person the text names among the lead unit's members (the lead unit as
+        chosen above); the current one as long as the text names them."""
+        typed = (self.cleaned_data.get("responsible") or "").strip()
+        current = self.item.responsible
+        if current is not None and typed in (current.username, current.name):
+            return current  # changes(): kept, or left behind by a new lead unit
+        lead = self.cleaned_data.get("lead_unit")
+        return services.member_named(lead, typed) if lead is not None else None
+
+    def clean(self):
+        data = super().clean()
+        fields = ("deadline", "deadline_workdays")
+        if not any(data.get(f) for f in fields) and not any(f in self.errors for f in fields):
+            self.add_error("deadline", _("请填写办理时限（日期），或时限（工作日）。"))
+        return data
+
+    def changes(self) -> dict:
+        """services.update_item's arguments: every field (what is unchanged changes
+        nothing); an empty date or number of days keeps the item's."""
+        data = self.cleaned_data
+        values = {key: data[key] for key in services.EDITABLE if key in data}
+        values["co_units"] = list(data["co_units"])
+        if values.get("responsible") is not None and values["responsible"] == self.item.responsible:
+            # As a ledger row still naming them: kept, unless the item moves to a lead unit
+            # they do not belong to (update_item clears them then).
+            del values["responsible"]
+        for key in ("assigned_on", "deadline", "deadline_workdays"):
+            if values.get(key) is None:
+                values.pop(key, None)
+        return values
+
+
 class ActionForm(VersionedFormMixin, Form):
     comment = forms.CharField(
         label=_("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -198,7 +256,9 @@ class ActionForm(VersionedFormMixin, Form):
         "reopen": ["comment"],
     }
 
-    def __init__(self, *args, action: str, item=None, **kwargs):
+    def __init__(self, *args, action: str, item=None, may_force: bool = False, **kwargs):
+        """`may_force`: the user may force a closure (the policy's "force_close"): only then,
+        and only with children still open, does the approval ask for a reason to."""
         version = version_of(item) if item is not None else None
         super().__init__(*args, version=version, **kwargs)
         self.action = action
@@ -212,7 +272,9 @@ class ActionForm(VersionedFormMixin, Form):
         if action == "report_progress":
             self.fields["percent"].required = True
             self.fields["comment"].label = _("进展情况")
-        if "override_reason" in self.fields and (item is None or not item.open_children):
+        if "override_reason" in self.fields and not (
+            may_force and item is not None and item.open_children
+        ):
             del self.fields["override_reason"]
         if "rectification" in self.fields and item is not None:
             if item.kind != "problem":
@@ -239,11 +301,14 @@ class DecomposeForm(Form):
     title = forms.CharField(label=_("标题（留空沿用）"), required=False, max_length=200)
     deadline = forms.DateField(label=_("时限（留空沿用）"), required=False, widget=DateInput())
 
-    def __init__(self, *args, item, **kwargs):
+    def __init__(self, *args, item, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # The lead unit's own sub-units: whoever may decompose the item sees them (its
+        # handlers or reviewers, whose subtree holds the lead unit's).
         taken = item.children.values_list("lead_unit_id", flat=True)
         self.fields["units"].queryset = (
-            Unit.objects.filter(parent=item.lead_unit)
+            Unit.objects.restrict(user, "view")
+            .filter(parent=item.lead_unit)
             .exclude(pk__in=taken)
             .order_by("sort", "code")
         )
@@ -319,9 +384,12 @@ class ViolationForm(ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_for(user)
-        self.fields["person"].queryset = User.objects.visible_to(user).filter(is_active=True)
-        self.fields["item"].queryset = Item.objects.visible_to(user)
+        self.fields["unit"].queryset = Unit.objects.restrict(user, "record_violation").order_by(
+            "path"
+        )
+        self.fields["person"].queryset = people_for(user)
+        # The item it was found on: any the user may see (naming it reads it).
+        self.fields["item"].queryset = Item.objects.restrict(user, "view")
         self.fields["action"].choices = ActionTaken.choices
 
     def clean(self):

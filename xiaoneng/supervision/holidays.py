@@ -3,27 +3,14 @@ working-day deadlines a newly loaded year settles."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import policy
 from xiaoneng.supervision.models import EventAction, Holiday, Item
 from xiaoneng.supervision.services.timeline import record_event
 from xiaoneng.supervision.workdays import Calendar, add_workdays
-
-
-def can_edit_calendar(user) -> bool:
-    """The calendar is national: only the province's supervisors and admins maintain it."""
-    return (
-        user.has_role("supervisor", "unit_admin")
-        and user.unit is not None
-        and user.unit.parent_id is None
-    )
-
-
-def _check_editor(actor) -> None:
-    if actor is not None and not can_edit_calendar(actor):
-        raise PermissionDenied(_("节假日安排全省通用，只有省级督查人员或管理员可以维护。"))
 
 
 @transaction.atomic
@@ -38,7 +25,12 @@ def load_holidays(
     Otherwise the days correct single days of years already known; a day in an unknown
     year is refused, since one day cannot settle a year's deadlines.
     """
-    _check_editor(actor)
+    # The calendar is national: only the province's supervisors and admins maintain it.
+    policy.require(
+        actor,
+        "manage_holidays",
+        message=_("节假日安排全省通用，只有省级督查人员或管理员可以维护。"),
+    )
     days = list(days)
     if not days:
         raise ValidationError(_("没有可载入的日期。"))
@@ -64,12 +56,12 @@ def load_holidays(
         row.note = note[:100]
         row.year = y
         row.deleted_at = None
-        row.save()
+        row.save(actor=actor)
         stored += 1
     return stored, recompute_provisional(actor=actor)
 
 
-def recompute_provisional(*, actor=None) -> int:
+def recompute_provisional(*, actor) -> int:
     """Recompute every provisional working-day deadline; clear the flag where now known.
     Items whose deadline and flag stay as they were are left alone (no timeline noise)."""
     calendar = Calendar()
@@ -88,7 +80,7 @@ def recompute_provisional(*, actor=None) -> int:
         changed.append((item, old))
     for item, old in changed:
         item._audit_action = "recompute_deadline"
-        item.save(update_fields=["deadline", "deadline_provisional", "updated_at"])
+        item.save(update_fields=["deadline", "deadline_provisional", "updated_at"], actor=actor)
         record_event(
             item,
             EventAction.DEADLINE,

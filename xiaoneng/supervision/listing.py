@@ -19,7 +19,7 @@ ORDER = ("deadline", "id")
 
 def list_queryset(user):
     """Every item the user may see, joined to what a row shows."""
-    return Item.objects.visible_to(user).select_related("lead_unit", "responsible")
+    return Item.objects.restrict(user, "view").select_related("lead_unit", "responsible")
 
 
 def filtered(user, data) -> ItemFilterSet:

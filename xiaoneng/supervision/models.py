@@ -3,7 +3,7 @@ the holiday table, and the negative list (behaviours and violations)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.models import BaseModel
@@ -62,23 +62,6 @@ class DeadlineBasis(models.TextChoices):
     DATE = "date", _("指定日期")
     DAYS = "days", _("自然日")
     WORKDAYS = "workdays", _("工作日")
-
-
-def item_scope_q(user, prefix: str = "") -> Q | None:
-    """Items whose lead unit, a co-unit or the assigning unit lies in the user's subtree."""
-    unit = getattr(user, "unit", None)
-    if unit is None or not user.is_staff_member:
-        return None
-    if unit.parent_id is None:  # the root of the tree (the province) sees every item
-        return Q()
-    path = unit.path
-    sub = Unit.objects.filter(path__startswith=path).values("pk")
-    co = ItemCoUnit.objects.filter(item=OuterRef(f"{prefix}pk"), unit__path__startswith=path)
-    return (
-        Q(**{f"{prefix}lead_unit__in": sub})
-        | Q(**{f"{prefix}assigning_unit__in": sub})
-        | Q(Exists(co))
-    )
 
 
 class Item(BaseModel):
@@ -184,10 +167,6 @@ class Item(BaseModel):
     def __str__(self) -> str:
         return f"{self.code or ''} {self.title}".strip()
 
-    @classmethod
-    def scope_q(cls, user):
-        return item_scope_q(user)
-
     @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
@@ -226,7 +205,8 @@ class EventAction(models.TextChoices):
     ESCALATE = "escalate", _("提级督办")
     DECOMPOSE = "decompose", _("分解交办")
     DEADLINE = "deadline", _("时限重算")
-    IMPORT = "import", _("导入")
+    IMPORT = "import", _("导入")  # an import's changes before services.update_item
+    CHANGE = "change", _("修改")
 
 
 # The change log names an item's actions as its timeline does.
@@ -267,10 +247,6 @@ class ItemEvent(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.comment[:40]}"
 
-    @classmethod
-    def scope_q(cls, user):
-        return item_scope_q(user, "item__")
-
 
 def attachment_path(instance, filename: str) -> str:
     return f"supervision/{instance.item_id}/{filename}"
@@ -296,10 +272,6 @@ class Attachment(BaseModel):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def scope_q(cls, user):
-        return item_scope_q(user, "item__")
-
 
 class Urge(BaseModel):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="urges")
@@ -314,10 +286,6 @@ class Urge(BaseModel):
 
     def __str__(self) -> str:
         return f"催办 {self.item_id}"
-
-    @classmethod
-    def scope_q(cls, user):
-        return item_scope_q(user, "item__")
 
 
 class Holiday(BaseModel):
@@ -336,11 +304,6 @@ class Holiday(BaseModel):
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '休'} {self.note}"
 
-    @classmethod
-    def scope_q(cls, user):
-        # The national calendar is public fact: every staff member may read it.
-        return Q() if user.is_staff_member else None
-
 
 class Behaviour(BaseModel):
     """负面清单: a prohibited behaviour."""
@@ -356,10 +319,6 @@ class Behaviour(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def scope_q(cls, user):
-        return Q() if user.is_staff_member else None
 
 
 class ActionTaken(models.TextChoices):
@@ -408,10 +367,3 @@ class Violation(BaseModel):
     def __str__(self) -> str:
         who = self.person_name or (self.person and str(self.person)) or self.unit.name
         return f"{who}·{self.behaviour.name}"
-
-    @classmethod
-    def scope_q(cls, user):
-        """Records of the user's subtree; published cases (曝光台) are seen by every cadre."""
-        if getattr(user, "unit", None) is None or not user.is_staff_member:
-            return None
-        return Q(unit__path__startswith=user.unit.path) | Q(published=True)

@@ -86,12 +86,18 @@ def _insert_select(queryset, columns) -> int:
         return cursor.rowcount
 
 
-def scan_deadlines(on: dt.date | None = None) -> ScanResult:
+def scan_deadlines(on: dt.date | None = None, *, actor) -> ScanResult:
     """The due-soon / overdue scan, set-based, no Python loop over items: one UPDATE stores
     the lights (store_lights), two INSERT … SELECT notify the worsened ones (notify_worsened),
     in one transaction. After commit — never while the UPDATE's locks are held — what the
     scan wrote is delivered by email and to the robots (deliver_worsened), in the foreground,
-    so a command run without a worker delivers too."""
+    so a command run without a worker delivers too.
+
+    `actor`: who runs it — policy.SYSTEM from the schedule (`xiaoneng cron`), the
+    `scan-deadlines` command, the worker and the demo. What the scan writes is bookkeeping
+    the change log leaves out (the stored light is `Item.history_hidden`; inbox rows and
+    robot messages are not audited), so no change-log row names it; a write added here that
+    records a change takes it."""
     scan = time.time_ns() // 1000  # microseconds: unique per scan, increasing
     created_at = timezone.now()
     with transaction.atomic():

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django_tasks import task
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.policy import SYSTEM
 
 
 @task()
@@ -18,8 +18,7 @@ def scan_deadlines(on: str | None = None) -> dict:
     delivered (email, robots) right after its commit, here in the worker."""
     from xiaoneng.supervision.scan import scan_deadlines as run
 
-    with acting_as(None):
-        result = run(dt.date.fromisoformat(on) if on else None)
+    result = run(dt.date.fromisoformat(on) if on else None, actor=SYSTEM)
     return result.__dict__
 
 

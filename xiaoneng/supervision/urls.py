@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/", views.item_import, name="item_import"),
     path("import/template/", views.import_template, name="import_template"),
     path("<id:pk>/", views.item_detail, name="item_detail"),
+    path("<id:pk>/edit/", views.item_edit, name="item_edit"),
     path("<id:pk>/do/<str:action>/", views.item_action, name="item_action"),
     path("<id:pk>/urge/", views.item_urge, name="item_urge"),
     path("<id:pk>/decompose/", views.item_decompose, name="item_decompose"),

@@ -1,4 +1,4 @@
-"""Pages of 督查督办. Thin: fetch through visible_to(), call services, render."""
+"""Pages of 督查督办. Thin: fetch through restrict(), call services, render."""
 
 import datetime as dt
 
@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
 from xiaoneng.core.versioning import StaleEdit
@@ -25,6 +25,7 @@ from xiaoneng.supervision.forms import (
     AssignForm,
     DecomposeForm,
     ImportForm,
+    ItemForm,
     UrgeForm,
 )
 from xiaoneng.supervision.lights import with_light
@@ -43,7 +44,8 @@ PAGE_SIZE = 50
 
 
 def staff_only(user) -> None:
-    if not user.is_staff_member:
+    """The module's pages are the staff's: whoever may see items at all (residents not)."""
+    if not policy.can_any(user, "view", Item):
         raise PermissionDenied
 
 
@@ -51,8 +53,19 @@ def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
-def visible_items(user):
-    return with_light(Item.objects.visible_to(user))
+def refused_on(form, exc: ValidationError) -> None:
+    """A service's refusal on the form that called it: each field's under the field, the
+    others at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def items_for(user, action: str = "view"):
+    """The items `user` may take `action` on, each with its light."""
+    return with_light(Item.objects.restrict(user, action))
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -63,10 +76,9 @@ def filtered(request):
 
 
 def unit_choices(user):
+    """The list's unit filter: the user's own subtree, two levels down."""
     return (
-        Unit.objects.visible_to(user)
-        .filter(path__startswith=user.unit.path, depth__lte=user.unit.depth + 2)
-        .order_by("path")
+        Unit.objects.restrict(user, "view").filter(depth__lte=user.unit.depth + 2).order_by("path")
     )
 
 
@@ -101,7 +113,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "lights": LIGHT_CHOICES,
             "units": unit_choices(request.user),
             "query": request.GET.urlencode(),
-            "can_assign": request.user.has_role(*services.SUPERVISOR_ROLES, "leader"),
+            "can_assign": policy.can_any(request.user, "assign", Unit),
+            "can_import": policy.can(request.user, "import_items"),
         },
     )
 
@@ -121,37 +134,30 @@ def item_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    """待办: what needs this user's action now."""
+    """待办: what needs this user's action now — the items of each list are exactly those
+    whose page offers the user that action (the policy's "handle", "review", "urge", and
+    the states in which the transitions of that side apply)."""
     staff_only(request.user)
     user = request.user
-    base = visible_items(user).select_related("lead_unit", "assigning_unit")
-    handler_states = [
-        Status.ASSIGNED,
-        Status.ACKNOWLEDGED,
-        Status.PLAN_SUBMITTED,
-        Status.IN_PROGRESS,
-        Status.SENT_BACK,
-    ]
-    to_handle = Item.objects.none()
-    if user.has_role(*services.HANDLER_ROLES):
-        to_handle = base.filter(lead_unit=user.unit)
-    to_handle = (to_handle | base.filter(responsible=user)).filter(status__in=handler_states)
-    review = Q(parent__lead_unit=user.unit)
-    if user.has_role(*services.SUPERVISOR_ROLES):
-        review |= Q(assigning_unit__path__startswith=user.unit.path)
-    to_review = base.filter(review, status=Status.CLOSURE_REQUESTED)
-    to_urge = Item.objects.none()
-    if user.has_role(*services.SUPERVISOR_ROLES):
-        to_urge = base.filter(
-            assigning_unit__path__startswith=user.unit.path,
-            status__in=OPEN_STATUSES,
-            light_now="red",
-        ).exclude(status=Status.CLOSURE_REQUESTED)
+
+    def items(action):
+        return items_for(user, action).select_related("lead_unit", "assigning_unit")
+
+    def states(side):
+        return {s for rule in services.RULES.values() if rule.who == side for s in rule.sources}
+
+    to_handle = items("handle").filter(status__in=states("handle"))
+    to_review = items("review").filter(status=Status.CLOSURE_REQUESTED)
+    to_urge = (
+        items("urge")
+        .filter(status__in=OPEN_STATUSES, light_now="red")
+        .exclude(status=Status.CLOSURE_REQUESTED)
+    )
     return render(
         request,
         "supervision/my_work.html",
         {
-            "to_handle": to_handle.distinct().order_by("deadline", "id")[:100],
+            "to_handle": to_handle.order_by("deadline", "id")[:100],
             "to_review": to_review.order_by("deadline", "id")[:100],
             "to_urge": to_urge.order_by("deadline", "id")[:50],
         },
@@ -161,10 +167,12 @@ def my_work(request: HttpRequest) -> HttpResponse:
 # --- one item ------------------------------------------------------------------------------
 
 
-def get_item(request, pk) -> Item:
+def get_item(request, pk, action: str = "view") -> Item:
+    """The item, among those the user may take `action` on (a write looks its row up by its
+    own action: 404 for anyone else, as for a row out of sight)."""
     staff_only(request.user)
     return get_object_or_404(
-        visible_items(request.user).select_related(
+        items_for(request.user, action).select_related(
             "lead_unit", "assigning_unit", "responsible", "assigned_by", "parent"
         ),
         pk=pk,
@@ -181,24 +189,25 @@ def _detail_page(request, item: Item, refused: ActionForm | None = None) -> Http
     typed (the other actions' forms fresh)."""
     # Only the child items the viewer may see, and only those are counted.
     children = list(
-        visible_items(request.user)
+        items_for(request.user)
         .filter(parent=item)
         .select_related("lead_unit")
         .order_by("lead_unit__code")
     )
     item.open_children = sum(1 for c in children if c.status != Status.CLOSED)
     actions = services.allowed_actions(request.user, item)
+    may_force = "approve" in actions and policy.can(request.user, "force_close", item)
     forms = [
         (
             name,
             services.RULES[name].label,
             refused
             if refused is not None and refused.action == name
-            else ActionForm(action=name, item=item),
+            else ActionForm(action=name, item=item, may_force=may_force),
         )
         for name in actions
     ]
-    can_review = services.is_reviewer(request.user, item)
+    user = request.user
     context = {
         "item": item,
         "co_units": item.co_units.all(),
@@ -206,14 +215,15 @@ def _detail_page(request, item: Item, refused: ActionForm | None = None) -> Http
         "attachments": item.attachments.all(),
         "children": children,
         "forms": forms,
-        "urge_form": UrgeForm() if can_review and item.is_open else None,
-        "can_assign_child": item.is_open
-        and request.user.has_role(*services.SUPERVISOR_ROLES, "leader"),
+        "urge_form": UrgeForm() if item.is_open and policy.can(user, "urge", item) else None,
+        "can_change": policy.can(user, "change", item) and not services.frozen_reason(item),
+        "can_assign_child": item.is_open and policy.can(user, "assign_child", item),
         "can_decompose": item.is_open
-        and (services.is_handler(request.user, item) or can_review)
+        and policy.can(user, "decompose", item)
         and item.lead_unit.children.exists(),
         "history": history_for(item)[:50],
-        "can_record_violation": request.user.has_role(*services.SUPERVISOR_ROLES),
+        # Against any unit of the user's subtree (a co-unit's failings on this item too).
+        "can_record_violation": policy.can_any(user, "record_violation", Unit),
     }
     return render(request, "supervision/item_detail.html", context)
 
@@ -221,13 +231,16 @@ def _detail_page(request, item: Item, refused: ActionForm | None = None) -> Http
 @login_required
 @require_POST
 def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    item = get_item(request, pk)
     if action not in services.RULES:
         raise Http404
+    item = get_item(request, pk, services.RULES[action].who)
     item.open_children = (
-        Item.objects.visible_to(request.user).filter(parent=item, status__in=OPEN_STATUSES).count()
+        Item.objects.restrict(request.user, "view")
+        .filter(parent=item, status__in=OPEN_STATUSES)
+        .count()
     )
-    form = ActionForm(request.POST, request.FILES, action=action, item=item)
+    may_force = action == "approve" and policy.can(request.user, "force_close", item)
+    form = ActionForm(request.POST, request.FILES, action=action, item=item, may_force=may_force)
     label = services.RULES[action].label
     if not form.is_valid():
         messages.error(request, _("未能%s：请按提示修改后重新提交。") % label)
@@ -271,11 +284,9 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def item_urge(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_item(request, pk)
+    item = get_item(request, pk, "urge")
     form = UrgeForm(request.POST)
     form.is_valid()
-    if not services.is_reviewer(request.user, item):
-        raise PermissionDenied
     try:
         services.urge(item, actor=request.user, comment=form.cleaned_data.get("comment", ""))
     except ValidationError as exc:
@@ -287,10 +298,8 @@ def item_urge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def item_decompose(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_item(request, pk)
-    if not (services.is_handler(request.user, item) or services.is_reviewer(request.user, item)):
-        raise PermissionDenied
-    form = DecomposeForm(request.POST or None, item=item)
+    item = get_item(request, pk, "decompose")
+    form = DecomposeForm(request.POST or None, item=item, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             children = services.decompose(
@@ -309,12 +318,44 @@ def item_decompose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改事项: the ledger's updatable columns, with the import's rules
+    (services.update_item). An item the user may see but not change is a 403 (who assigned
+    it is no secret to them); one they may not see, a 404."""
+    item = get_item(request, pk)
+    if not Item.objects.restrict(request.user, "change").filter(pk=item.pk).exists():
+        raise PermissionDenied(_("只有交办单位的督查人员可以修改该事项。"))
+    frozen = services.frozen_reason(item)
+    form = None if frozen else ItemForm(request.POST or None, item=item, actor=request.user)
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            saved = services.update_item(
+                item, actor=request.user, version=form.cleaned_data["version"], **form.changes()
+            )
+        except StaleEdit as exc:
+            form.stale(exc)
+        except ValidationError as exc:
+            refused_on(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or _("无权修改该事项。"))
+        else:
+            changed = saved.updated_at != item.updated_at
+            messages.success(request, _("已保存修改。") if changed else _("未作修改。"))
+            return redirect("supervision:item_detail", item.pk)
+    if form is not None and form.errors:
+        messages.error(request, _("未能保存：请按提示修改后重新提交。"))
+    return render(
+        request, "supervision/item_edit.html", {"item": item, "form": form, "frozen": frozen}
+    )
+
+
+@login_required
 def item_create(request: HttpRequest) -> HttpResponse:
     """交办. GET takes initial values from the query string (kind, lead_unit, title,
     description, source, ref, parent): the projects module links here from a warning, an
     item's page links here to assign a child item."""
     staff_only(request.user)
-    if not request.user.has_role(*services.SUPERVISOR_ROLES, "leader"):
+    if not policy.can_any(request.user, "assign", Unit):
         raise PermissionDenied
     initial = {
         k: request.GET[k]
@@ -332,11 +373,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
         try:
             item = services.assign_item(actor=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
+            refused_on(form, exc)
         else:
             messages.success(request, _("已交办：%s") % item.code)
             return redirect("supervision:item_detail", item.pk)
@@ -352,7 +389,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request.user)
-    att = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    att = get_object_or_404(Attachment.objects.restrict(request.user, "view"), pk=pk)
     return FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type
     )
@@ -364,8 +401,7 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_import(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
-    if not request.user.has_role(*services.SUPERVISOR_ROLES, "leader"):
-        raise PermissionDenied
+    policy.require(request.user, "import_items")
     form = ImportForm(request.POST or None, request.FILES or None)
     errors, result = [], None
     if request.method == "POST" and form.is_valid():

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import policy
 from xiaoneng.supervision import holidays
 from xiaoneng.supervision.forms import ScheduleForm
 from xiaoneng.supervision.models import Holiday
@@ -19,7 +20,7 @@ from xiaoneng.supervision.workdays import parse_schedule
 def holiday_list(request: HttpRequest) -> HttpResponse:
     """The holiday table, and the form that loads a year's schedule from the notice."""
     staff_only(request.user)
-    can_edit = holidays.can_edit_calendar(request.user)
+    can_edit = policy.can(request.user, "manage_holidays")
     form = ScheduleForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if not can_edit:
@@ -43,7 +44,7 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
                         % {"n": stored, "r": recomputed},
                     )
                     return redirect("supervision:holiday_list")
-    rows = Holiday.objects.visible_to(request.user).order_by("-year", "date")
+    rows = Holiday.objects.restrict(request.user, "view").order_by("-year", "date")
     years = sorted({h.year for h in rows}, reverse=True)
     return render(
         request,

@@ -9,28 +9,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoneng.accounts.services import is_province_supervisor
+from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
-from xiaoneng.supervision import negative, services
+from xiaoneng.supervision import negative
 from xiaoneng.supervision.forms import BehaviourForm, ViolationForm
 from xiaoneng.supervision.models import Behaviour, Item, Violation
 from xiaoneng.supervision.views import staff_only
-
-
-def _supervisor_only(user) -> None:
-    staff_only(user)
-    if not user.has_role(*services.SUPERVISOR_ROLES):
-        raise PermissionDenied
+from xiaoneng.units.models import Unit
 
 
 @login_required
 def violation_list(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
-    qs = (
-        Violation.objects.visible_to(request.user)
-        .filter(unit__path__startswith=request.user.unit.path)
-        .select_related("behaviour", "unit", "person")
+    # The records of one's own subtree (others' published cases are on the board).
+    qs = Violation.objects.restrict(request.user, "view_record").select_related(
+        "behaviour", "unit", "person"
     )
     if behaviour := parse_id(request.GET.get("behaviour")):
         qs = qs.filter(behaviour_id=behaviour)
@@ -40,8 +34,8 @@ def violation_list(request: HttpRequest) -> HttpResponse:
         "supervision/violation_list.html",
         {
             "page": page,
-            "behaviours": Behaviour.objects.visible_to(request.user),
-            "can_record": request.user.has_role(*services.SUPERVISOR_ROLES),
+            "behaviours": Behaviour.objects.restrict(request.user, "view"),
+            "can_record": policy.can_any(request.user, "record_violation", Unit),
         },
     )
 
@@ -51,7 +45,7 @@ def exposure_board(request: HttpRequest) -> HttpResponse:
     """曝光台: the cases supervisors chose to publish."""
     staff_only(request.user)
     qs = (
-        Violation.objects.visible_to(request.user)
+        Violation.objects.restrict(request.user, "view")
         .filter(published=True)
         .select_related("behaviour", "unit", "person")
         .order_by("-published_on", "-id")
@@ -62,10 +56,12 @@ def exposure_board(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def violation_create(request: HttpRequest) -> HttpResponse:
-    _supervisor_only(request.user)
+    staff_only(request.user)
+    if not policy.can_any(request.user, "record_violation", Unit):
+        raise PermissionDenied
     initial = {}
     if item_id := parse_id(request.GET.get("item")):  # from an item's page: its code, lead unit
-        item = Item.objects.visible_to(request.user).filter(pk=item_id).first()
+        item = Item.objects.restrict(request.user, "view").filter(pk=item_id).first()
         if item is not None:
             initial.update(item=item.code, unit=item.lead_unit_id)
     form = ViolationForm(request.POST or None, user=request.user, initial=initial)
@@ -84,19 +80,19 @@ def violation_create(request: HttpRequest) -> HttpResponse:
 def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request.user)
     v = get_object_or_404(
-        Violation.objects.visible_to(request.user).select_related(
+        Violation.objects.restrict(request.user, "view").select_related(
             "behaviour", "unit", "item", "person__unit"
         ),
         pk=pk,
     )
-    in_subtree = v.unit.is_within(request.user.unit)
     return render(
         request,
         "supervision/violation_detail.html",
         {
             "v": v,
-            "can_publish": in_subtree and request.user.has_role(*services.SUPERVISOR_ROLES),
-            "history": history_for(v)[:50] if in_subtree else [],
+            "can_publish": policy.can(request.user, "publish", v),
+            # Someone else's published case: what the board shows, not its history.
+            "history": history_for(v)[:50] if policy.can(request.user, "view_record", v) else [],
         },
     )
 
@@ -105,12 +101,7 @@ def violation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def violation_publish(request: HttpRequest, pk: int) -> HttpResponse:
     staff_only(request.user)
-    v = get_object_or_404(
-        Violation.objects.visible_to(request.user).filter(
-            unit__path__startswith=request.user.unit.path
-        ),
-        pk=pk,
-    )
+    v = get_object_or_404(Violation.objects.restrict(request.user, "publish"), pk=pk)
     publish = request.POST.get("published", "1") == "1"
     negative.set_published(v, actor=request.user, published=publish)
     messages.success(request, _("已曝光。") if publish else _("已撤下。"))
@@ -124,8 +115,8 @@ def behaviour_list(request: HttpRequest) -> HttpResponse:
         request,
         "supervision/behaviour_list.html",
         {
-            "behaviours": Behaviour.objects.visible_to(request.user),
-            "can_edit": is_province_supervisor(request.user),
+            "behaviours": Behaviour.objects.restrict(request.user, "view"),
+            "can_edit": policy.can_any(request.user, "change", Behaviour),
         },
     )
 
@@ -133,9 +124,11 @@ def behaviour_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def behaviour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     staff_only(request.user)
-    if not is_province_supervisor(request.user):
+    if not policy.can_any(request.user, "change", Behaviour):
         raise PermissionDenied(_("负面行为目录全省统一，只有省效能办可以维护。"))
-    behaviour = get_object_or_404(Behaviour.objects.visible_to(request.user), pk=pk) if pk else None
+    behaviour = (
+        get_object_or_404(Behaviour.objects.restrict(request.user, "change"), pk=pk) if pk else None
+    )
     form = BehaviourForm(request.POST or None, instance=behaviour)
     if request.method == "POST" and form.is_valid():
         negative.save_behaviour(

@@ -23,8 +23,10 @@ class UnitSerializer(ModelSerializer):
 
 
 class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Units within the caller's scope: its own subtree and the chain above it."""
+    """Units within the caller's scope: its own subtree and the chain above it (the names a
+    client shows in breadcrumbs: core.policy "view_ancestors")."""
 
+    policy_action = "view_ancestors"
     queryset = Unit.objects.order_by("path")
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet

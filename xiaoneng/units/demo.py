@@ -1,5 +1,6 @@
 """Demo data of the foundation: Yunnan's divisions, the four general offices, a street and a community."""
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.units.models import Kind, Level, PartyBranch, Unit
 from xiaoneng.units.services import load_divisions
 
@@ -15,7 +16,7 @@ def ensure_unit(code: str, **values) -> Unit:
     unit = Unit.all_objects.filter(code=code).first()
     if unit is None:
         unit = Unit(code=code, **values)
-        unit.save()
+        unit.save(actor=SYSTEM)
         return unit
     changed = [k for k, v in values.items() if getattr(unit, k) != v]
     for key in changed:
@@ -24,12 +25,12 @@ def ensure_unit(code: str, **values) -> Unit:
         unit.deleted_at = None
         changed.append("deleted_at")
     if changed:
-        unit.save()
+        unit.save(actor=SYSTEM)
     return unit
 
 
 def load(ctx: dict) -> None:
-    units = load_divisions()
+    units = load_divisions(actor=SYSTEM)
     province = units["530000"]
     for code, name, short, kind in PROVINCIAL_OFFICES:
         units[code] = ensure_unit(
@@ -61,7 +62,9 @@ def load(ctx: dict) -> None:
         (xishan, "西山区效能办党支部"),
         (community, "永兴路社区党支部"),
     ]:
-        branch, _ = PartyBranch.all_objects.get_or_create(unit=unit, name=name)
+        branch = PartyBranch.all_objects.filter(unit=unit, name=name).first()
+        if branch is None:
+            branch = PartyBranch.objects.create(unit=unit, name=name, actor=SYSTEM)
         branches[unit.code] = branch
     ctx["units"] = units
     ctx["branches"] = branches

@@ -13,7 +13,8 @@ class UnitForm(VersionedFormMixin, ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Unit.objects.filter(path__startswith=user.unit.path)
+        # The units under which the user may maintain units (core.policy "manage_units").
+        self.fields["parent"].queryset = Unit.objects.restrict(user, "manage_units")
         self.fields["parent"].required = True
         self.fields["parent"].label = _("上级单位")
 

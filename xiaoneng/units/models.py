@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, lookups
+from django.db.models import lookups
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.models import BaseModel
@@ -85,14 +85,6 @@ class Unit(BaseModel):
     def label(self) -> str:
         return self.short_name or self.name
 
-    @classmethod
-    def scope_q(cls, user):
-        """Own subtree, plus the chain of ancestors (names only matter for breadcrumbs)."""
-        unit = getattr(user, "unit", None)
-        if unit is None or not user.is_staff_member:
-            return None
-        return Q(path__startswith=unit.path) | Q(pk__in=unit.ancestor_ids())
-
     def validate_unique(self, exclude=None):
         """A deleted unit keeps its code (ledgers, imports and the change log name units by
         code, and the unit can be restored): a new unit cannot take it. Say so, rather than
@@ -148,9 +140,11 @@ class Unit(BaseModel):
         self.depth = self.path.count("/") - 1
 
     def _move_descendants(self, old_path: str) -> None:
+        actor = getattr(self, "_audit_actor", None)  # the move's actor moves them too
         for unit in Unit.all_objects.filter(path__startswith=old_path).exclude(pk=self.pk):
             unit.path = self.path + unit.path[len(old_path) :]
             unit.depth = unit.path.count("/") - 1
+            unit._audit_actor = actor
             models.Model.save(unit, update_fields=["path", "depth"])
 
 
@@ -184,9 +178,3 @@ class PartyBranch(BaseModel):
 
     def __str__(self) -> str:
         return self.name
-
-    @classmethod
-    def scope_q(cls, user):
-        if getattr(user, "unit", None) is None or not user.is_staff_member:
-            return None
-        return Q(unit__path__startswith=user.unit.path)

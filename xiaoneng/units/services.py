@@ -8,19 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiaoneng.core import policy
 from xiaoneng.core.versioning import check_version
 from xiaoneng.units.models import LEVEL_ORDER, Kind, Level, Unit
 
-UNIT_ADMIN_ROLES = ("unit_admin", "supervisor")
 
-
-def _check_manager(actor, parent: Unit | None) -> None:
-    if actor is None:  # the system (commands, demo loader)
-        return
-    if not actor.has_role(*UNIT_ADMIN_ROLES):
+def _require_manager(actor, parent: Unit | None) -> None:
+    """May `actor` maintain the units under `parent` (None: the top of the tree)?"""
+    if not policy.can_any(actor, "manage_units", Unit):
         raise PermissionDenied(_("只有单位管理员或效能办可以维护单位。"))
-    if parent is None or not parent.is_within(actor.unit):
-        raise PermissionDenied(_("只能在本单位之下维护单位。"))
+    policy.require(actor, "manage_units", parent, _("只能在本单位之下维护单位。"))
 
 
 def validate_level(level: str, parent: Unit | None, kind: str) -> None:
@@ -52,7 +49,7 @@ def create_unit(
     short_name: str = "",
     sort: int = 0,
 ) -> Unit:
-    _check_manager(actor, parent)
+    _require_manager(actor, parent)
     if "/" in code:
         raise ValidationError({"code": _("单位编码不能含“/”。")})
     validate_level(level, parent, kind)
@@ -66,41 +63,41 @@ def create_unit(
         sort=sort,
     )
     unit.full_clean()
-    unit.save()
-    if actor is not None:
-        unit.ensure_visible_to(actor)
+    unit.save(actor=actor)
+    unit.ensure(actor, "change")
     return unit
 
 
 @transaction.atomic
 def update_unit(unit: Unit, *, actor, version: str | None = None, **changes) -> Unit:
     """`version`: the version the edit was read at (core.versioning); None: not checked."""
-    _check_manager(actor, unit.parent)
+    _require_manager(actor, unit.parent)
     check_version(Unit.all_objects.select_for_update().get(pk=unit.pk), version)
+    unit.ensure(actor, "change")
     for field, value in changes.items():
         setattr(unit, field, value)
     if unit.parent is not None and unit.parent.is_within(unit):
         raise ValidationError({"parent": _("不能把单位移到它自己的下级之下。")})
     validate_level(unit.level, unit.parent, unit.kind)
     unit.full_clean()
-    unit.save()
-    if actor is not None:
-        _check_manager(actor, unit.parent)
-        unit.ensure_visible_to(actor)
+    unit.save(actor=actor)
+    _require_manager(actor, unit.parent)  # where it moved to
+    unit.ensure(actor, "change")
     return unit
 
 
 @transaction.atomic
 def delete_unit(unit: Unit, *, actor, comment: str = "") -> None:
-    _check_manager(actor, unit.parent)
+    _require_manager(actor, unit.parent)
+    unit.ensure(actor, "change")
     if unit.children.exists():
         raise ValidationError(_("该单位还有下级单位，不能删除。"))
     if unit.members.exists():
         raise ValidationError(_("该单位还有人员，不能删除。"))
-    unit.delete(comment=comment)
+    unit.delete(actor=actor, comment=comment)
 
 
-def load_divisions() -> dict[str, Unit]:
+def load_divisions(*, actor) -> dict[str, Unit]:
     """Yunnan's province, 16 prefectures and 129 counties, from the reference CSV. Idempotent."""
     by_code: dict[str, Unit] = {
         u.code: u
@@ -123,7 +120,7 @@ def load_divisions() -> dict[str, Unit]:
         unit = by_code.get(row["adcode"])
         if unit is None:
             unit = Unit(code=row["adcode"], **values)
-            unit.save()
+            unit.save(actor=actor)
         else:
             changed = False
             for key, value in values.items():
@@ -134,6 +131,6 @@ def load_divisions() -> dict[str, Unit]:
                 unit.deleted_at = None
                 changed = True
             if changed:
-                unit.save()
+                unit.save(actor=actor)
         by_code[unit.code] = unit
     return by_code

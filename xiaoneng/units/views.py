@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
 from xiaoneng.core.versioning import StaleEdit
@@ -17,15 +18,16 @@ from xiaoneng.units.forms import UnitForm
 from xiaoneng.units.models import Unit
 
 
-def _staff_only(user) -> None:
-    if not user.is_staff_member:
+def _unit_pages(user) -> None:
+    """The unit pages are for staff: someone who may see some unit (not a resident)."""
+    if not policy.can_any(user, "view", Unit):
         raise PermissionDenied
 
 
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    _staff_only(request.user)
-    visible = Unit.objects.visible_to(request.user).filter(path__startswith=request.user.unit.path)
+    _unit_pages(request.user)
+    visible = Unit.objects.restrict(request.user, "view")
     filterset = UnitFilterSet(request.GET, queryset=visible.select_related("parent"))
     page = Paginator(filterset.qs.order_by("path"), 100).get_page(request.GET.get("page"))
     return render(request, "units/unit_list.html", {"filterset": filterset, "page": page})
@@ -33,9 +35,13 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
-    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=pk)
-    in_subtree = unit.is_within(request.user.unit)
+    """A unit of one's subtree in full; a unit above (a breadcrumb's link) by its name only."""
+    _unit_pages(request.user)
+    user = request.user
+    unit = get_object_or_404(
+        Unit.objects.restrict(user, "view_ancestors").select_related("parent"), pk=pk
+    )
+    in_subtree = policy.can(user, "view", unit)
     context = {
         "unit": unit,
         "ancestors": unit.ancestors(),
@@ -49,18 +55,18 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if in_subtree
         else [],
         "history": history_for(unit)[:50] if in_subtree else [],
-        "can_manage": in_subtree
-        and request.user.has_role(*services.UNIT_ADMIN_ROLES)
-        and unit.parent_id is not None
-        and unit.parent.is_within(request.user.unit),
-        "can_add_child": in_subtree and request.user.has_role(*services.UNIT_ADMIN_ROLES),
+        "can_manage": policy.can(user, "change", unit),
+        "can_add_child": policy.can(user, "manage_units", unit),
     }
     return render(request, "units/unit_detail.html", context)
 
 
+def _managers_only(user) -> None:
+    if not policy.can_any(user, "manage_units", Unit):
+        raise PermissionDenied(_("只有单位管理员或效能办可以维护单位。"))
+
+
 def _form_view(request, *, unit: Unit | None, parent: Unit | None):
-    if not request.user.has_role(*services.UNIT_ADMIN_ROLES):
-        raise PermissionDenied
     initial = {"parent": parent, "level": parent.level if parent else None}
     form = UnitForm(request.POST or None, instance=unit, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -88,32 +94,39 @@ def _form_view(request, *, unit: Unit | None, parent: Unit | None):
 
 @login_required
 def unit_create(request: HttpRequest) -> HttpResponse:
-    _staff_only(request.user)
+    _unit_pages(request.user)
+    _managers_only(request.user)
     parent = None
     if request.GET.get("parent"):
         parent = get_object_or_404(
-            Unit.objects.visible_to(request.user).filter(path__startswith=request.user.unit.path),
+            Unit.objects.restrict(request.user, "manage_units"),
             pk=parse_id(request.GET["parent"]),
         )
     return _form_view(request, unit=None, parent=parent)
 
 
+def _changeable(request, pk: int) -> Unit:
+    """A unit the user may edit or delete: one they may see but not change is a 403 (their
+    own unit is the level above's to maintain); one they may not see, a 404."""
+    _managers_only(request.user)
+    unit = get_object_or_404(Unit.objects.restrict(request.user, "view"), pk=pk)
+    if not policy.can(request.user, "change", unit):
+        raise PermissionDenied(_("只能在本单位之下维护单位。"))
+    return unit
+
+
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
-    unit = get_object_or_404(
-        Unit.objects.visible_to(request.user).filter(path__startswith=request.user.unit.path), pk=pk
-    )
+    _unit_pages(request.user)
+    unit = _changeable(request, pk)
     return _form_view(request, unit=unit, parent=unit.parent)
 
 
 @login_required
 @require_POST
 def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request.user)
-    unit = get_object_or_404(
-        Unit.objects.visible_to(request.user).filter(path__startswith=request.user.unit.path), pk=pk
-    )
+    _unit_pages(request.user)
+    unit = _changeable(request, pk)
     try:
         services.delete_unit(unit, actor=request.user, comment=request.POST.get("comment", ""))
     except ValidationError as exc:

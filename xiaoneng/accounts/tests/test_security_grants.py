@@ -14,7 +14,10 @@ from django.urls import reverse
 
 from xiaoneng.accounts import services
 from xiaoneng.accounts.models import RoleCode, User
+from xiaoneng.accounts.policy import grantable_roles
 from xiaoneng.conftest import make_unit, make_user
+from xiaoneng.core import policy
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.units.models import Kind, Level
 
@@ -46,7 +49,7 @@ def tree(province, prefecture, county_a, county_b):
 
 def person(username, unit, *roles) -> User:
     """Someone made by the system, without a password (hashing one takes a third of a second)."""
-    return services.add_user(actor=None, username=username, unit=unit, roles=list(roles))
+    return services.add_user(actor=SYSTEM, username=username, unit=unit, roles=list(roles))
 
 
 def expected(granter_roles, level, relation, role) -> bool:
@@ -84,7 +87,7 @@ def test_it_grants_and_takes_away_only_what_the_rule_allows(tree, granter_roles,
     granter = person("granter", tree[level]["own"], *granter_roles)
     unit = tree[level][relation]
     allowed = {r for r in ALL_ROLES if expected(granter_roles, level, relation, r)}
-    assert services.grantable_roles(granter, unit) == allowed
+    assert grantable_roles(granter, unit) == allowed
 
     for role in ALL_ROLES:
         # Granting: a new person with that role.
@@ -100,7 +103,7 @@ def test_it_grants_and_takes_away_only_what_the_rule_allows(tree, granter_roles,
         # Taking away: someone who holds it and one more role keeps only the other.
         other = "viewer" if role != "viewer" else "handler"
         holder = services.add_user(
-            actor=None, username=f"holder_{role}", unit=unit, roles=[role, other]
+            actor=SYSTEM, username=f"holder_{role}", unit=unit, roles=[role, other]
         )
         try:
             services.update_user(holder, actor=granter, roles=[other])
@@ -116,9 +119,9 @@ def test_it_grants_and_takes_away_only_what_the_rule_allows(tree, granter_roles,
 def test_the_system_grants_anything(tree):
     """The `users` command acts as the system: it makes the first admin."""
     province = tree["province"]["own"]
-    user = services.add_user(actor=None, username="root", unit=province, roles=ALL_ROLES)
+    user = services.add_user(actor=SYSTEM, username="root", unit=province, roles=ALL_ROLES)
     assert user.role_codes == set(ALL_ROLES)
-    assert services.grantable_roles(None, province) == set(ALL_ROLES)
+    assert grantable_roles(SYSTEM, province) == set(ALL_ROLES)
 
 
 @pytest.mark.parametrize("roles", [["unit_admin", "supervisor"], ["handler"], []])
@@ -158,6 +161,44 @@ def test_a_peers_account_is_not_taken_over(tree, admin_a):
         services.update_user(peer, actor=admin_a, phone="13800000000")
     peer = User.objects.get(pk=peer.pk)
     assert peer.check_password("Test-pass-2026") and peer.is_active and not peer.phone
+
+
+TARGET_ROLES = [("handler",), ("supervisor",), ("unit_admin",), ("unit_admin", "viewer")]
+
+
+@pytest.mark.parametrize(
+    "granter_roles, level",
+    [(g, lv) for g in GRANTERS for lv in ("province", "prefecture", "county")],
+)
+def test_the_people_one_may_change_are_the_list_and_the_buttons_alike(tree, granter_roles, level):
+    """User "change" (edit, reset, delete, restore): a person of one's subtree whose
+    supervisor and unit-admin roles one could have granted there, or oneself. Its queryset
+    (`restrict`) and its object check (`can`) give the same answer, and the rule's."""
+    own = tree[level]["own"]
+    department = make_unit(f"{own.code}-BM", "某局", own.level, own, kind=Kind.DEPARTMENT)
+    granter = person("granter", own, *granter_roles)
+    manager = bool(set(granter_roles) & APPOINTED)
+    people = {granter.pk: manager}
+    places = {**tree[level], "department": department}
+    for relation, unit in places.items():
+        for roles in TARGET_ROLES:
+            target = person(f"{relation}_{'_'.join(roles)}", unit, *roles)
+            seen_as = "own" if relation == "department" else relation  # its level, not below
+            people[target.pk] = (
+                manager
+                and seen_as in ("own", "below")
+                and all(expected(granter_roles, level, seen_as, r) for r in APPOINTED & set(roles))
+            )
+    listed = set(
+        User.objects.restrict(granter, "change")
+        .filter(pk__in=list(people))
+        .values_list("pk", flat=True)
+    )
+    for target in User.objects.filter(pk__in=list(people)):
+        want = people[target.pk]
+        assert (target.pk in listed) is want, (target.username, target.unit.name)
+        assert policy.can(granter, "change", target) is want, (target.username, target.unit.name)
+        assert policy.can(granter, "restore", target) is want, target.username
 
 
 # --- Through the web form ---------------------------------------------------------------

@@ -5,7 +5,6 @@ from django.urls import reverse
 from xiaoneng.accounts import services
 from xiaoneng.accounts.models import User
 from xiaoneng.conftest import make_user
-from xiaoneng.core.context import acting_as
 from xiaoneng.core.tests.stale import assert_stale, form_version
 
 
@@ -16,10 +15,9 @@ def test_the_user_form(client_for, county_a):
     client = client_for(admin)
     url = reverse("accounts:user_edit", args=[target.pk])
     version = form_version(client.get(url))
-    with acting_as(other):
-        services.update_user(
-            User.objects.get(pk=target.pk), actor=other, phone="13800000001", roles=["handler"]
-        )
+    services.update_user(
+        User.objects.get(pk=target.pk), actor=other, phone="13800000001", roles=["handler"]
+    )
 
     typed = {"name": "周二改", "unit": county_a.pk, "roles": ["handler"], "version": version}
     response = client.post(url, typed)

@@ -85,7 +85,7 @@ def _reset_by_the_admin(client_for, user, admin):
 
 def _deactivate(client_for, user, admin):
     user.is_active = False
-    user.save()
+    user.save(actor=admin)
 
 
 def _delete_by_the_admin(client_for, user, admin):

@@ -24,3 +24,12 @@ def readable_history(entries) -> list:
     entries = list(entries)
     names = related_names(entries)
     return [(entry, entry.display_changes(names)) for entry in entries]
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action: str, obj=None) -> bool:
+    """{% can "review" item as may_review %}: the policy's answer for the page's user, so a
+    button shows exactly when its action would be allowed (core.policy)."""
+    from xiaoneng.core import policy
+
+    return policy.can(context["request"].user, action, obj)

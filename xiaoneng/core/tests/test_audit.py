@@ -3,8 +3,8 @@ from django.core.exceptions import PermissionDenied
 from django.test.utils import isolate_apps
 
 from xiaoneng.core.audit import history_for
-from xiaoneng.core.context import acting_as
 from xiaoneng.core.models import ChangeLog
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.units.models import Level, Unit
 from xiaoneng.units.services import create_unit
 
@@ -14,19 +14,18 @@ def entries(obj):
 
 
 def test_it_records_create_update_delete_and_restore_with_the_actor(county_a, admin_a):
-    with acting_as(admin_a):
-        unit = create_unit(
-            actor=admin_a,
-            code="530112001",
-            name="碧鸡街道",
-            level=Level.TOWNSHIP,
-            kind="street",
-            parent=county_a,
-        )
-        unit.short_name = "碧鸡"
-        unit.save()
-        unit.delete(comment="并入其他街道")
-        unit.restore()
+    unit = create_unit(
+        actor=admin_a,
+        code="530112001",
+        name="碧鸡街道",
+        level=Level.TOWNSHIP,
+        kind="street",
+        parent=county_a,
+    )
+    unit.short_name = "碧鸡"
+    unit.save(actor=admin_a)
+    unit.delete(actor=admin_a, comment="并入其他街道")
+    unit.restore(actor=admin_a)
     log = entries(unit)
     assert [e.action for e in log] == ["create", "update", "delete", "restore"]
     assert {e.user_id for e in log} == {admin_a.pk}
@@ -41,12 +40,12 @@ def test_it_records_create_update_delete_and_restore_with_the_actor(county_a, ad
 
 def test_a_save_without_changes_writes_no_row(county_a):
     before = ChangeLog.objects.count()
-    Unit.objects.get(pk=county_a.pk).save()
+    Unit.objects.get(pk=county_a.pk).save(actor=SYSTEM)
     assert ChangeLog.objects.count() == before
 
 
 def test_nothing_is_hard_deleted(county_a, county_b):
-    Unit.objects.filter(pk__in=[county_a.pk, county_b.pk]).delete()
+    Unit.objects.filter(pk__in=[county_a.pk, county_b.pk]).delete(actor=SYSTEM)
     assert not Unit.objects.filter(pk=county_a.pk).exists()
     assert Unit.all_objects.filter(pk=county_a.pk, deleted_at__isnull=False).exists()
     assert history_for(county_b).filter(action="delete").exists()
@@ -83,7 +82,7 @@ def test_web_changes_carry_the_user_and_request_id(client_for, admin_a, county_a
 
 def test_the_object_page_shows_its_history(client_for, admin_a, county_a):
     county_a.short_name = "西山"
-    county_a.save()
+    county_a.save(actor=SYSTEM)
     page = client_for(admin_a).get(f"/units/{county_a.pk}/")
     assert "变更记录" in page.content.decode()
     html = page.content.decode()
@@ -92,7 +91,7 @@ def test_the_object_page_shows_its_history(client_for, admin_a, county_a):
 
 def test_passwords_never_reach_the_log(handler_a):
     handler_a.set_password("Another-pass-2026")
-    handler_a.save()
+    handler_a.save(actor=handler_a)
     entry = history_for(handler_a).filter(action="update").order_by("id").last()
     assert entry.before["password"].startswith("••••••")
     assert entry.after["password"].startswith("••••••")
@@ -147,7 +146,7 @@ def test_rows_loaded_with_only_are_audited_without_extra_queries(
     with django_assert_num_queries(1):
         unit = Unit.objects.only("name").get(pk=county_a.pk)
     unit.name = "西山"
-    unit.save()
+    unit.save(actor=SYSTEM)
     entry = history_for(county_a).filter(action="update").get()
     assert entry.changed_fields() == [("name", "西山区", "西山")]
 
@@ -190,7 +189,7 @@ def test_a_page_of_history_names_its_related_rows_in_one_query(
     for number, name in enumerate(("碧鸡街道", "马街街道", "金碧街道"), start=1):
         unit = make_unit(f"53011200{number}", name, Level.TOWNSHIP, county_a)
         unit.parent = county_b
-        unit.save()
+        unit.save(actor=SYSTEM)
     entries = list(
         ChangeLog.objects.filter(content_type__model="unit").select_related("content_type")
     )
@@ -207,15 +206,20 @@ def test_a_projects_history_names_its_batch_and_hides_report_bookkeeping():
     from xiaoneng.projects.models import Batch, Industry, Project
     from xiaoneng.units.models import Unit
 
-    prefecture = Unit.objects.create(code="530100", name="昆明市", level=Level.PREFECTURE)
-    batch = Batch.objects.create(code="2022Q2")
+    prefecture = Unit.objects.create(
+        code="530100", name="昆明市", level=Level.PREFECTURE, actor=SYSTEM
+    )
+    batch = Batch.objects.create(code="2022Q2", actor=SYSTEM)
+    industry = Industry.objects.filter(name="交通").first() or Industry.objects.create(
+        name="交通", actor=SYSTEM
+    )
     project = Project.objects.create(
         code="P1", name="测试项目", batch=batch, prefecture=prefecture,
-        industry=Industry.objects.get_or_create(name="交通")[0], total_investment=Decimal("100"),
+        industry=industry, total_investment=Decimal("100"), actor=SYSTEM,
     )  # fmt: skip
     project.last_report_month = 24320
     project.in_stats = True
-    project.save()
+    project.save(actor=SYSTEM)
     update = next(e for e in history_for(project) if e.action == "update")
     assert update.display_changes() == [("是否入库", "否", "是")]
     created = next(e for e in history_for(project) if e.action == "create").display_changes()

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects.models import Batch, Industry, Project
 from xiaoneng.projects.services import ensure_default_industries
 from xiaoneng.supervision import services
@@ -45,7 +46,7 @@ def item(province_supervisor, county_a):
 @pytest.fixture
 def project(prefecture, county_a):
     ensure_default_industries()
-    batch = Batch.objects.create(code="2022Q2", ceremony_date=dt.date(2022, 6, 8))
+    batch = Batch.objects.create(code="2022Q2", ceremony_date=dt.date(2022, 6, 8), actor=SYSTEM)
     return Project.objects.create(
         code="A1",
         name="西山项目",
@@ -55,6 +56,7 @@ def project(prefecture, county_a):
         industry=Industry.objects.get(name="交通"),
         total_investment=Decimal("1000"),
         annual_plan=Decimal("500"),
+        actor=SYSTEM,
     )
 
 

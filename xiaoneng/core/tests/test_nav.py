@@ -1,5 +1,6 @@
 from django.apps import apps
 
+from xiaoneng.core import policy
 from xiaoneng.core.nav import NavEntry, entries_for
 
 
@@ -11,20 +12,31 @@ def test_a_module_slots_into_the_menu_from_its_app_config(handler_a, monkeypatch
         [
             *config.nav,
             NavEntry("不存在的模块", "nowhere:index", order=1),  # not installed: no link
-            NavEntry("只给督查", "core:trash", order=2, roles=frozenset({"supervisor"})),
+            NavEntry("只给管理员", "core:trash", order=2, action="use_trash"),
         ],
     )
     labels = [e["label"] for e in entries_for(handler_a)]
     assert "单位" in labels
     assert "不存在的模块" not in labels
-    assert "只给督查" not in labels
+    assert "只给管理员" not in labels
+
+
+def test_an_entry_shows_when_the_policy_allows_its_action(admin_a, handler_a):
+    """The menu asks the policy: the people pages for those who manage people."""
+    assert "人员" in [e["label"] for e in entries_for(admin_a)]
+    assert "人员" not in [e["label"] for e in entries_for(handler_a)]
 
 
 def test_residents_see_only_entries_meant_for_them(county_a, monkeypatch):
     from xiaoneng.conftest import make_user
 
     resident = make_user("jm", county_a, "resident")
+    rule = policy.Rule(None, "discuss", frozenset({"resident"}))
+    monkeypatch.setitem(policy._RULES, (None, "discuss"), rule)
     config = apps.get_app_config("units")
-    monkeypatch.setattr(config, "nav", [NavEntry("社区议事", "core:home", for_residents=True)])
+    monkeypatch.setattr(
+        config, "nav", [*config.nav, NavEntry("社区议事", "core:home", action="discuss")]
+    )
     labels = [e["label"] for e in entries_for(resident)]
-    assert "社区议事" in labels and "单位" not in labels
+    assert "社区议事" in labels and "单位" not in labels and "人员" not in labels
+    assert "社区议事" not in [e["label"] for e in entries_for(make_user("cb", county_a, "handler"))]

@@ -7,19 +7,18 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from xiaoneng.core import schedule
-from xiaoneng.core.context import current
 from xiaoneng.core.models import ScheduledRun
 
 CALLS: list[str] = []
 HERE = __name__
 
 
-def record():
+def record(*, actor):
     CALLS.append("ran")
     return {"n": len(CALLS)}
 
 
-def overlap():
+def overlap(*, actor):
     """While running, a second cron starts: it must not run this job again."""
     CALLS.append("outer")
     nested = schedule.run_due(now=NESTED_NOW[0])
@@ -29,12 +28,12 @@ def overlap():
 NESTED_NOW = [timezone.now()]
 
 
-def boom():
+def boom(*, actor):
     raise RuntimeError("the mail server is down")
 
 
-def whoami():
-    return repr(current().current_actor())
+def whoami(*, actor):
+    return repr(actor)
 
 
 def local(*args) -> dt.datetime:
@@ -166,7 +165,7 @@ def test_run_forces_a_job_that_is_not_due(db, jobs, capsys):
 
 def test_jobs_run_as_the_system(db, jobs):
     jobs(schedule.Job("who", f"{HERE}.whoami", "core", "", every=dt.timedelta(minutes=5)))
-    assert schedule.run_due()[0].result == "None"
+    assert schedule.run_due()[0].result == "SYSTEM"
 
 
 def test_a_job_of_an_app_not_installed_is_skipped(db, jobs):

@@ -13,6 +13,7 @@ import pytest
 from django.urls import reverse
 
 from xiaoneng.core.forms import date_window
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.tests.test_url_walk import PUBLIC, all_samples, route_names, takes_args
 from xiaoneng.supervision.models import Violation
 
@@ -144,7 +145,9 @@ def test_it_answers_bad_numbers_in_every_form_field_without_a_500(client_for, ur
 def violation(url_ctx):
     from xiaoneng.supervision.models import Behaviour
 
-    behaviour, _ = Behaviour.objects.get_or_create(name="推诿扯皮")
+    behaviour = Behaviour.objects.filter(name="推诿扯皮").first() or Behaviour.objects.create(
+        name="推诿扯皮", actor=SYSTEM
+    )
 
     def values(**extra):
         return {
@@ -239,12 +242,12 @@ def test_the_api_schema_shows_the_text_maximum(client_for, url_ctx, settings):
 @pytest.mark.parametrize("value", [dt.date(1999, 12, 31), "1999-12-31", "2099年3月", "20990301"])
 def test_the_imports_read_dates_with_the_same_window(value):
     from xiaoneng.projects.parsing import BadValue, parse_date
-    from xiaoneng.supervision.ledger import _date
+    from xiaoneng.supervision.ledgers import parse_day
 
     with pytest.raises(BadValue, match="日期超出范围：应在 2000-01-01 至"):
         parse_date(value)
     with pytest.raises(ValueError, match="日期超出范围"):
-        _date(value if value != "2099年3月" else "2099年3月1日")
+        parse_day(value if value != "2099年3月" else "2099年3月1日")
     assert parse_date("2000-01") == dt.date(2000, 1, 1)
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.xlsx import write_xlsx
 from xiaoneng.projects.models import Batch, Industry, Project
 from xiaoneng.projects.services import ensure_default_industries
@@ -87,7 +88,7 @@ def test_the_items_export_carries_no_formula(client_for, province_supervisor, co
 @pytest.fixture
 def hostile_project(prefecture, county_a):
     ensure_default_industries()
-    batch = Batch.objects.create(code="2022Q2", ceremony_date=dt.date(2022, 6, 8))
+    batch = Batch.objects.create(code="2022Q2", ceremony_date=dt.date(2022, 6, 8), actor=SYSTEM)
     return Project.objects.create(
         code="=1+1",
         name='=HYPERLINK("http://evil.example","点我")',
@@ -98,6 +99,7 @@ def hostile_project(prefecture, county_a):
         total_investment=Decimal("1000"),
         annual_plan=Decimal("500"),
         owner="@SUM(A1)",
+        actor=SYSTEM,
     )
 
 

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from xiaoneng.core import guarded
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.xlsx import ImportFailed, read_sheet
 from xiaoneng.projects import tasks
 from xiaoneng.projects.models import Batch, ImportJob, Project
@@ -202,7 +203,7 @@ def test_the_guard_names_the_sheet_as_the_user_sees_it():
 
 @pytest.fixture
 def batch():
-    return Batch.objects.create(code="2022Q2")
+    return Batch.objects.create(code="2022Q2", actor=SYSTEM)
 
 
 def test_the_monthly_report_import_answers_with_the_reason(client_for, province_supervisor):
@@ -215,7 +216,7 @@ def test_the_monthly_report_import_answers_with_the_reason(client_for, province_
 def test_the_worker_survives_and_the_job_fails_with_the_reason(batch, province_supervisor):
     job = ImportJob(batch=batch, created_by=province_supervisor, file_name="台账.xlsx")
     job.file.save("hostile.xlsx", ContentFile(far_cell()), save=False)
-    job.save()
+    job.save(actor=SYSTEM)
     tasks.run_project_import.call(job.pk)
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED

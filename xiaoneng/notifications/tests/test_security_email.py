@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications import services
 from xiaoneng.notifications.models import EmailDelivery, Notification, Preference
 
@@ -31,7 +32,7 @@ def _immediate(settings):
 @pytest.fixture
 def zhou(handler_a):
     handler_a.email = "zhou@example.org"
-    handler_a.save()
+    handler_a.save(actor=SYSTEM)
     return handler_a
 
 
@@ -101,10 +102,10 @@ def test_a_long_title_is_cut(zhou):
 
 def test_the_digest_and_the_scan_email_are_one_line_too(zhou, handler_b):
     handler_b.email = "zheng@example.org"
-    handler_b.save()
-    Preference.objects.create(user=handler_b, delivery="digest")
+    handler_b.save(actor=SYSTEM)
+    Preference.objects.create(user=handler_b, delivery="digest", actor=SYSTEM)
     services.deliver([zhou.pk, handler_b.pk], verb="urge", title=TITLE)
-    assert services.send_digests() == 1
+    assert services.send_digests(actor=SYSTEM) == 1
     mail.outbox.clear()
     Notification.objects.update(emailed_at=None)
     services.email_now(Notification.objects.all(), subject="提醒\n（扫描）")
@@ -121,10 +122,10 @@ def test_a_failing_mail_server_is_retried_then_marked_failed(
     assert row.subject == "催办：供水整改 第二行 第三行" and row.address == "zhou@example.org"
     assert Notification.objects.get().emailed_at is not None  # handed over, not forgotten
     now = row.last_attempt_at
-    assert services.retry_due_deliveries(now=now + dt.timedelta(seconds=59)) == {}
+    assert services.retry_due_deliveries(now=now + dt.timedelta(seconds=59), actor=SYSTEM) == {}
     for delay in services.RETRY_DELAYS:
         now += delay
-        services.retry_due_deliveries(now=now)
+        services.retry_due_deliveries(now=now, actor=SYSTEM)
     row.refresh_from_db()
     assert (row.status, row.attempts, row.next_attempt_at) == ("failed", 4, None)
     assert row.last_error == "连接邮件服务器失败"

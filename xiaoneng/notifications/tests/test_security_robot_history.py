@@ -8,6 +8,7 @@ import json
 from django.apps import apps
 
 from xiaoneng.core.audit import fingerprint, history_for, log
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications.models import Webhook
 
 KEY = "0f1e2d3c-credential-of-the-group"
@@ -20,10 +21,12 @@ def logged_text(hook) -> str:
 
 
 def test_the_history_keeps_fingerprints_only(county_a):
-    hook = Webhook.objects.create(unit=county_a, name="群", kind="wecom", url=URL, secret=SIGNING)
+    hook = Webhook.objects.create(
+        unit=county_a, name="群", kind="wecom", url=URL, secret=SIGNING, actor=SYSTEM
+    )
     hook.url = URL.replace(KEY, "another-credential-value")
     hook.secret = "SECzyx"
-    hook.save()
+    hook.save(actor=SYSTEM)
     text = logged_text(hook)
     assert KEY not in text and "another-credential" not in text and "SEC" not in text
     update = history_for(hook).filter(action="update").get()
@@ -32,9 +35,13 @@ def test_the_history_keeps_fingerprints_only(county_a):
 
 
 def test_the_migration_rewrites_entries_written_in_clear(county_a):
-    hook = Webhook.objects.create(unit=county_a, name="群", kind="wecom", url=URL)
+    hook = Webhook.objects.create(unit=county_a, name="群", kind="wecom", url=URL, actor=SYSTEM)
     old = log(
-        hook, "update", before={"url": URL, "name": "旧"}, after={"url": URL, "secret": SIGNING}
+        hook,
+        "update",
+        actor=SYSTEM,
+        before={"url": URL, "name": "旧"},
+        after={"url": URL, "secret": SIGNING},
     )
     migration = importlib.import_module(
         "xiaoneng.notifications.migrations.0005_fingerprint_robot_addresses_in_history"

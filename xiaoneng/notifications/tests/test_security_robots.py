@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.versioning import version_of
 from xiaoneng.notifications import services, webhooks
 from xiaoneng.notifications.models import Webhook, WebhookDelivery
@@ -63,7 +64,11 @@ def test_an_old_robot_must_get_a_robot_address_before_it_can_be_saved(
     county_a, admin_a, client_for
 ):
     hook = Webhook.objects.create(
-        unit=county_a, name="旧", kind="dingtalk", url="http://10.0.0.8:8799/robot/send"
+        unit=county_a,
+        name="旧",
+        kind="dingtalk",
+        url="http://10.0.0.8:8799/robot/send",
+        actor=SYSTEM,
     )
     edit = reverse("notifications:webhook_edit", args=[hook.pk])
     data = {"unit": county_a.pk, "name": "旧", "kind": "dingtalk", "url": "", "active": "on"}
@@ -121,7 +126,11 @@ def test_a_stored_internal_address_is_refused_at_send_time(
 ):
     with serve(INTERNAL) as (base, received):
         hook = Webhook.objects.create(  # as an old row: written without the form's check
-            unit=county_a, name="内网", kind="wecom", url=f"{base}/cgi-bin/webhook/send?key=k"
+            unit=county_a,
+            name="内网",
+            kind="wecom",
+            url=f"{base}/cgi-bin/webhook/send?key=k",
+            actor=SYSTEM,
         )
         d = send(county_a, handler_a)
         assert received == []
@@ -145,7 +154,9 @@ def test_what_a_relay_answers_is_never_stored_or_shown(
 ):
     settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     with serve(answer) as (base, received):
-        Webhook.objects.create(unit=county_a, name="转发", kind="wecom", url=f"{base}/send?key=k")
+        Webhook.objects.create(
+            unit=county_a, name="转发", kind="wecom", url=f"{base}/send?key=k", actor=SYSTEM
+        )
         d = send(county_a, handler_a)
         assert len(received) == 1
     assert d.last_error == reason
@@ -159,7 +170,9 @@ def test_redirects_are_not_followed(settings, county_a, handler_a):
     with serve(INTERNAL) as (inside, hits):
         moved = (302, "", {"Location": f"{inside}/admin/secrets"})
         with serve(moved) as (relay, received):
-            Webhook.objects.create(unit=county_a, name="转发", kind="wecom", url=f"{relay}/s?key=k")
+            Webhook.objects.create(
+                unit=county_a, name="转发", kind="wecom", url=f"{relay}/s?key=k", actor=SYSTEM
+            )
             d = send(county_a, handler_a)
         assert len(received) == 1 and hits == []
     assert d.last_error == "HTTP 302" and nothing_stored_contains(SECRET)
@@ -271,7 +284,7 @@ def test_a_closed_port_is_a_connection_failure(settings, county_a, handler_a):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     Webhook.objects.create(
-        unit=county_a, name="转发", kind="wecom", url=f"http://127.0.0.1:{port}/s"
+        unit=county_a, name="转发", kind="wecom", url=f"http://127.0.0.1:{port}/s", actor=SYSTEM
     )
     assert send(county_a, handler_a).last_error == "连接失败"
 
@@ -285,12 +298,19 @@ def test_the_migration_forgets_stored_replies(county_a):
         "xiaoneng.notifications.migrations.0004_forget_robot_replies"
     )
     old = Webhook.objects.create(
-        unit=county_a, name="旧", kind="wecom", url=WECOM, last_status=f"失败：HTTP 200 {SECRET}"
+        unit=county_a,
+        name="旧",
+        kind="wecom",
+        url=WECOM,
+        last_status=f"失败：HTTP 200 {SECRET}",
+        actor=SYSTEM,
     )
     fine = Webhook.objects.create(
-        unit=county_a, name="好", kind="wecom", url=WECOM, last_status="ok"
+        unit=county_a, name="好", kind="wecom", url=WECOM, last_status="ok", actor=SYSTEM
     )
-    WebhookDelivery.objects.create(webhook=old, text="x", last_error=f"HTTP 200 {SECRET}")
+    WebhookDelivery.objects.create(
+        webhook=old, text="x", last_error=f"HTTP 200 {SECRET}", actor=SYSTEM
+    )
     migration.forget(apps, None)
     assert nothing_stored_contains(SECRET)
     assert Webhook.objects.get(pk=fine.pk).last_status == "ok"

@@ -4,6 +4,7 @@ site); unset, they stay relative. The inbox always keeps the relative link."""
 import pytest
 from django.core import mail
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.tests.test_settings_and_demo import run_cli
 from xiaoneng.notifications import services
 from xiaoneng.notifications.models import Notification, Preference, Webhook
@@ -29,11 +30,13 @@ def sent(robot_server, county_a, handler_a, handler_b):
     """Urge-like delivery to 周承办 (immediate) and 郑承办 (digest) with county A's robot:
     returns (robot text, immediate email body, digest email body)."""
     base, received = robot_server
-    Webhook.objects.create(unit=county_a, name="企微群", kind="wecom", url=f"{base}/send?key=k")
+    Webhook.objects.create(
+        unit=county_a, name="企微群", kind="wecom", url=f"{base}/send?key=k", actor=SYSTEM
+    )
     handler_a.email, handler_b.email = "a@example.org", "b@example.org"
-    handler_a.save()
-    handler_b.save()
-    Preference.objects.create(user=handler_b, delivery="digest")
+    handler_a.save(actor=SYSTEM)
+    handler_b.save(actor=SYSTEM)
+    Preference.objects.create(user=handler_b, delivery="digest", actor=SYSTEM)
 
     def _send():
         services.deliver(
@@ -43,7 +46,7 @@ def sent(robot_server, county_a, handler_a, handler_b):
             url="/supervision/66/",
             unit_ids=[county_a.pk],
         )
-        services.send_digests()
+        services.send_digests(actor=SYSTEM)
         [(_path, body)] = received
         immediate, digest = mail.outbox
         assert (immediate.to, digest.to) == (["a@example.org"], ["b@example.org"])

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.versioning import version_of
 from xiaoneng.notifications.models import Webhook
 
@@ -21,6 +22,7 @@ def hook(county_a):
         kind="dingtalk",
         url=URL,
         secret=SECRET,
+        actor=SYSTEM,
     )
 
 

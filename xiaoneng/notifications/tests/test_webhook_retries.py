@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications import services
 from xiaoneng.notifications.models import Webhook, WebhookDelivery
 from xiaoneng.notifications.tests.robots import DOWN, OK, serve
@@ -34,7 +35,9 @@ def robot(county_a, settings):
         def _hook(*script):
             base, _server["messages"] = stack.enter_context(serve(*script))
             url = f"{base}/cgi-bin/webhook/send?key=k"
-            return Webhook.objects.create(unit=county_a, name="西山企微群", kind="wecom", url=url)
+            return Webhook.objects.create(
+                unit=county_a, name="西山企微群", kind="wecom", url=url, actor=SYSTEM
+            )
 
         yield _hook
 
@@ -62,23 +65,23 @@ class TestImmediateBackend:
         assert "500" in d.last_error
         assert d.next_attempt_at == t0 + dt.timedelta(minutes=1)
         # Not due yet: nothing is sent.
-        assert services.retry_due_deliveries(now=t0 + dt.timedelta(seconds=59)) == {}
+        assert services.retry_due_deliveries(now=t0 + dt.timedelta(seconds=59), actor=SYSTEM) == {}
         assert len(received()) == 1
         # errcode ≠ 0 counts as a failure.
         t1 = t0 + dt.timedelta(minutes=1)
-        assert services.retry_due_deliveries(now=t1) == {"retry": 1}
+        assert services.retry_due_deliveries(now=t1, actor=SYSTEM) == {"retry": 1}
         d.refresh_from_db()
         assert (d.status, d.attempts) == ("pending", 2)
         assert "310000" in d.last_error
         assert d.next_attempt_at == t1 + dt.timedelta(minutes=5)
         assert "失败（第 2 次）" in Webhook.objects.get(pk=hook.pk).last_status
         t2 = t1 + dt.timedelta(minutes=5)
-        assert services.retry_due_deliveries(now=t2) == {"sent": 1}
+        assert services.retry_due_deliveries(now=t2, actor=SYSTEM) == {"sent": 1}
         d.refresh_from_db()
         assert (d.status, d.attempts, d.sent_at, d.next_attempt_at) == ("sent", 3, t2, None)
         assert Webhook.objects.get(pk=hook.pk).last_status == "ok"
         assert len(received()) == 3 and "催办：供水整改" in received()[-1]
-        assert services.retry_due_deliveries(now=t2 + dt.timedelta(hours=1)) == {}
+        assert services.retry_due_deliveries(now=t2 + dt.timedelta(hours=1), actor=SYSTEM) == {}
 
     def test_it_gives_up_after_the_last_attempt(self, robot, county_a, handler_a):
         robot(DOWN)
@@ -86,11 +89,11 @@ class TestImmediateBackend:
         now = d.last_attempt_at
         for delay in services.RETRY_DELAYS:
             now += delay
-            services.retry_due_deliveries(now=now)
+            services.retry_due_deliveries(now=now, actor=SYSTEM)
         d.refresh_from_db()
         assert (d.status, d.attempts, d.next_attempt_at) == ("failed", 4, None)
         assert len(received()) == 4
-        assert services.retry_due_deliveries(now=now + dt.timedelta(days=1)) == {}
+        assert services.retry_due_deliveries(now=now + dt.timedelta(days=1), actor=SYSTEM) == {}
         assert len(received()) == 4
 
     def test_the_command_retries_what_is_due(self, robot, county_a, handler_a, capsys):
@@ -106,7 +109,7 @@ class TestImmediateBackend:
         hook = robot(DOWN, OK)
         d = send(county_a, handler_a)
         Webhook.objects.filter(pk=hook.pk).update(active=False)
-        assert services.retry_due_deliveries(now=d.next_attempt_at) == {"failed": 1}
+        assert services.retry_due_deliveries(now=d.next_attempt_at, actor=SYSTEM) == {"failed": 1}
         d.refresh_from_db()
         assert d.status == "failed" and "停用" in d.last_error
         assert len(received()) == 1
@@ -182,7 +185,7 @@ class TestResend:
         later = timezone.now()
         for delay in services.RETRY_DELAYS:
             later += delay + dt.timedelta(seconds=1)
-            services.retry_due_deliveries(now=later)
+            services.retry_due_deliveries(now=later, actor=SYSTEM)
         d.refresh_from_db()
         assert d.status == "failed" and d.attempts == 4
         return d

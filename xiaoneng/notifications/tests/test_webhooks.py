@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications import services
 from xiaoneng.notifications.models import Notification, Preference, Webhook
 from xiaoneng.notifications.tests.robots import dingtalk_signature_ok, serve
@@ -30,6 +31,7 @@ def test_it_signs_dingtalk_messages(robot_server, county_a, handler_a):
         kind="dingtalk",
         url=f"{base}/robot/send?access_token=t",
         secret=secret,
+        actor=SYSTEM,
     )
     services.deliver(
         [handler_a.pk],
@@ -50,9 +52,15 @@ def test_it_posts_to_wecom_unsigned_and_only_for_the_units_own_hooks(
 ):
     base, received = robot_server
     Webhook.objects.create(
-        unit=county_a, name="企微群", kind="wecom", url=f"{base}/cgi-bin/webhook/send?key=k"
+        unit=county_a,
+        name="企微群",
+        kind="wecom",
+        url=f"{base}/cgi-bin/webhook/send?key=k",
+        actor=SYSTEM,
     )
-    Webhook.objects.create(unit=county_b, name="五华群", kind="wecom", url=f"{base}/other")
+    Webhook.objects.create(
+        unit=county_b, name="五华群", kind="wecom", url=f"{base}/other", actor=SYSTEM
+    )
     services.deliver([handler_a.pk], verb="assigned", title="新交办", unit_ids=[county_a.pk])
     assert [p for p, _b in received] == ["/cgi-bin/webhook/send?key=k"]
 
@@ -60,19 +68,19 @@ def test_it_posts_to_wecom_unsigned_and_only_for_the_units_own_hooks(
 @pytest.mark.django_db
 def test_it_emails_immediately_or_in_a_daily_digest(handler_a, handler_b):
     handler_a.email, handler_b.email = "a@example.org", "b@example.org"
-    handler_a.save()
-    handler_b.save()
-    Preference.objects.create(user=handler_b, delivery="digest")
+    handler_a.save(actor=SYSTEM)
+    handler_b.save(actor=SYSTEM)
+    Preference.objects.create(user=handler_b, delivery="digest", actor=SYSTEM)
     services.deliver([handler_a.pk, handler_b.pk], verb="urge", title="催办")
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
-    assert services.send_digests() == 1
+    assert services.send_digests(actor=SYSTEM) == 1
     assert mail.outbox[-1].to == ["b@example.org"]
-    assert services.send_digests() == 0
+    assert services.send_digests(actor=SYSTEM) == 0
 
 
 @pytest.mark.django_db
 def test_the_inbox_shows_only_my_messages(client_for, handler_a, handler_b):
-    Notification.objects.create(recipient=handler_a, verb="x", title="给周承办的")
+    Notification.objects.create(recipient=handler_a, verb="x", title="给周承办的", actor=SYSTEM)
     page = client_for(handler_b).get("/inbox/").content.decode()
     assert "给周承办的" not in page
     c = client_for(handler_a)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects.models import Batch, Industry, Project
 from xiaoneng.projects.services import ensure_default_industries, set_opening_figure
 
@@ -48,8 +49,8 @@ def ledger_row(code, name="项目", prefecture="昆明市", county="西山区", 
 @pytest.fixture
 def batch(db) -> Batch:
     # Transactional (browser) tests flush the catalogue the migration seeded.
-    ensure_default_industries()
-    return Batch.objects.create(code="2022Q2", ceremony_date=dt.date(2022, 6, 8))
+    ensure_default_industries(actor=SYSTEM)
+    return Batch.objects.create(code="2022Q2", ceremony_date=dt.date(2022, 6, 8), actor=SYSTEM)
 
 
 @pytest.fixture
@@ -66,15 +67,15 @@ def make_project(batch, prefecture):
             **kw,
         }
         completed = values.pop("completed_ytd", None)
-        project = Project.objects.create(code=code, **values)
+        project = Project.objects.create(code=code, actor=SYSTEM, **values)
         if completed is not None:
             # As the import and the edit form do: the figure is the opening report of this
             # month (completed investment has one source, the reports).
             today = timezone.localdate()
             if project.completed_year not in (None, today.year):
                 today = dt.date(project.completed_year, 12, 1)
-            set_opening_figure(project, completed, actor=None, today=today)
-            project.save()
+            set_opening_figure(project, completed, actor=SYSTEM, today=today)
+            project.save(actor=SYSTEM)
         return project
 
     return _make

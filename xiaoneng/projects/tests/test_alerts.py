@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects import alerts, links
 from xiaoneng.projects.models import Project
 
@@ -30,7 +31,7 @@ def test_late_start_turns_yellow_after_the_planned_month_and_red_after_three_mor
     assert level(not_started, dt.date(2022, 6, 30))[0] == 1  # late by 3 months
     assert level(not_started, dt.date(2022, 7, 1))[0] == 2  # more than 3 months late
     not_started.actual_start = dt.date(2022, 7, 1)
-    not_started.save()
+    not_started.save(actor=SYSTEM)
     assert level(not_started, dt.date(2022, 7, 2))[0] == 0
 
 
@@ -40,7 +41,7 @@ def test_late_in_stats_turns_yellow_after_one_month_and_red_after_two(make_proje
     assert level(p, dt.date(2022, 4, 15))[1] == 1
     assert level(p, dt.date(2022, 5, 15))[1] == 2
     p.in_stats = True
-    p.save()
+    p.save(actor=SYSTEM)
     assert level(p, dt.date(2022, 5, 15))[1] == 0
 
 

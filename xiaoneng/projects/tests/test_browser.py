@@ -95,14 +95,12 @@ def test_the_big_screen_still_draws_its_charts_after_refreshing(
 @pytest.fixture
 def province_demo(province_supervisor):
     """The demo's 580 projects over all 16 prefectures of Yunnan."""
-    from xiaoneng.core.context import acting_as
     from xiaoneng.projects import demo
     from xiaoneng.units import demo as units_demo
 
     ctx = {"today": dt.date.today()}
-    with acting_as(None):
-        units_demo.load(ctx)
-        demo.load(ctx)
+    units_demo.load(ctx)
+    demo.load(ctx)
 
 
 def test_the_big_screen_fits_1080p_with_large_upright_short_labels(

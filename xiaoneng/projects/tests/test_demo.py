@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from xiaoneng.core.context import acting_as
 from xiaoneng.projects import alerts, demo, kpis
 from xiaoneng.projects.models import Batch, Project
 from xiaoneng.units import demo as units_demo
@@ -27,9 +26,8 @@ def test_the_batches_are_the_last_three_quarters_held():
 )
 def test_most_projects_are_green_some_yellow_a_few_red(db, today):
     ctx = {"today": today}
-    with acting_as(None):
-        units_demo.load(ctx)
-        demo.load(ctx)
+    units_demo.load(ctx)
+    demo.load(ctx)
     projects = Project.objects.all()
     total = projects.count()
     assert total == sum(demo.BATCH_SIZES)
@@ -63,6 +61,5 @@ def test_most_projects_are_green_some_yellow_a_few_red(db, today):
     assert brackets[20] >= 10 and brackets[100] >= 2
     assert all(b["projects"] for b in summary["annual_plan_brackets"])
 
-    with acting_as(None):
-        demo.load(ctx)  # idempotent
+    demo.load(ctx)  # idempotent
     assert Project.objects.count() == total

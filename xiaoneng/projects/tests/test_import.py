@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from xiaoneng.core.models import ChangeLog
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.projects import services
 from xiaoneng.projects.models import Project, Status
@@ -64,7 +65,7 @@ def test_it_imports_excel_date_cells_and_text_dates(batch, county_a):
                                "是否入库": "是", "入库时间": "2022-06"}),
         ]
     )  # fmt: skip
-    result = services.import_projects(content, batch=batch, actor=None)
+    result = services.import_projects(content, batch=batch, actor=SYSTEM)
     assert result.created == 2
     p1, p2 = Project.objects.order_by("code")
     assert p1.planned_start == dt.date(2022, 3, 1)
@@ -80,7 +81,7 @@ def test_it_imports_excel_date_cells_and_text_dates(batch, county_a):
 def test_it_reads_headers_in_any_order_and_ignores_unknown_columns(batch, county_a):
     headers = ["备注", "总投资(万元)", "项目名称", "项目编号", "行业类别", "州市"]
     content = xlsx(headers, [["随便", 2000, "昆明环线", "P9", "旅游业", "昆明"]])
-    result = services.import_projects(content, batch=batch, actor=None)
+    result = services.import_projects(content, batch=batch, actor=SYSTEM)
     assert result.created == 1
     assert any("备注" in w for w in result.warnings)
     project = Project.objects.get(code="P9")
@@ -102,7 +103,7 @@ def test_it_writes_nothing_when_some_rows_are_bad_and_names_exactly_those_rows(
         ledger_row("OK4"),  # duplicate code
     ]
     with pytest.raises(ImportFailed) as info:
-        services.import_projects(_ledger(rows), batch=batch, actor=None, file_label="t.xlsx")
+        services.import_projects(_ledger(rows), batch=batch, actor=SYSTEM, file_label="t.xlsx")
     errors = info.value.errors
     assert [(e.row, e.column) for e in errors] == [
         (3, "年度计划投资(万元)"),
@@ -127,21 +128,23 @@ def test_it_refuses_a_county_of_another_prefecture(batch, county_a, province):
     make_unit("530302", "麒麟区", Level.COUNTY, qujing)
     with pytest.raises(ImportFailed) as info:
         services.import_projects(
-            _ledger([ledger_row("X", county="麒麟区")]), batch=batch, actor=None
+            _ledger([ledger_row("X", county="麒麟区")]), batch=batch, actor=SYSTEM
         )
     assert info.value.errors[0].row == 2
     assert "不属于所填州市" in info.value.errors[0].message
 
 
 def test_it_updates_by_code_on_reimport(batch, county_a):
-    services.import_projects(_ledger([ledger_row("P1"), ledger_row("P2")]), batch=batch, actor=None)
+    services.import_projects(
+        _ledger([ledger_row("P1"), ledger_row("P2")]), batch=batch, actor=SYSTEM
+    )
     first = Project.objects.get(code="P1")
     rows = [
         ledger_row("P1", name="改名了", **{"总投资(万元)": 3000}),
         ledger_row("P2"),
         ledger_row("P3"),
     ]
-    result = services.import_projects(_ledger(rows), batch=batch, actor=None)
+    result = services.import_projects(_ledger(rows), batch=batch, actor=SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
     project = Project.objects.get(code="P1")
     assert project.pk == first.pk

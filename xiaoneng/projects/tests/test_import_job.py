@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import transaction
 
+from xiaoneng.core.audit import history_for
 from xiaoneng.projects import ledger, tasks
 from xiaoneng.projects.models import ImportJob, Project
 
@@ -18,7 +19,7 @@ from .conftest import HEADERS, ledger_row, xlsx
 def _job(batch, user, content: bytes, name="ledger.xlsx") -> ImportJob:
     job = ImportJob(batch=batch, created_by=user, file_name=name)
     job.file.save(name, ContentFile(content), save=False)
-    job.save()
+    job.save(actor=user)
     return job
 
 
@@ -71,6 +72,15 @@ def test_the_upload_is_deleted_after_a_successful_import(batch, county_a, provin
     assert job.state == "done" and not job.file
     assert not os.path.exists(path)
     assert not ImportJob.progress_path(job.pk).exists()
+
+
+def test_the_change_log_names_the_uploader(batch, county_a, province_supervisor):
+    """The worker acts for the job's uploader, passed to the import as its actor (issue 11:
+    no context variable): the permission check and the change log name the same person."""
+    job = _job(batch, province_supervisor, xlsx(HEADERS, [ledger_row("D4")]))
+    tasks.run_project_import.call(job.pk)
+    entry = history_for(Project.objects.get(code="D4")).get(action="import")
+    assert entry.user == province_supervisor
 
 
 def test_the_upload_is_deleted_after_a_failed_import(batch, county_a, province_supervisor):

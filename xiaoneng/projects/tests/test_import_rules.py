@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 
 from xiaoneng.conftest import make_unit
 from xiaoneng.core.models import ChangeLog
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.projects import services
 from xiaoneng.projects.models import Batch, Project, Status
@@ -29,7 +30,7 @@ FEW = ["项目编号", "项目名称", "州市", "县市区", "行业类别", "�
 
 def _import(rows, headers=HEADERS, **kw):
     kw.setdefault("batch", Batch.objects.get(code="2022Q2"))
-    kw.setdefault("actor", None)
+    kw.setdefault("actor", SYSTEM)
     kw.setdefault("today", TODAY)
     return services.import_projects(xlsx(headers, rows), **kw)
 
@@ -139,7 +140,7 @@ def test_a_month_in_a_number_cell_is_refused_not_guessed(batch, county_a):
         ledger_row("M2", **{"计划开工时间": 2022.3}),
     ]
     with pytest.raises(ImportFailed) as info:
-        services.import_projects(_number_cells(rows), batch=batch, actor=None)
+        services.import_projects(_number_cells(rows), batch=batch, actor=SYSTEM)
     errors = info.value.errors
     assert [(e.row, e.column) for e in errors] == [(2, "计划开工时间"), (3, "计划开工时间")]
     assert "2026-10" in errors[0].message and "日期单元格" in errors[0].message
@@ -161,10 +162,10 @@ def test_a_failed_import_creates_no_batch(tmp_path, county_a, batch):
     assert not Batch.all_objects.filter(code="2023Q1").exists()
     with pytest.raises(ImportFailed):
         services.import_projects(xlsx(HEADERS, [ledger_row("C1", county="火星区")]),
-                                 batch="2023Q1", actor=None)  # fmt: skip
+                                 batch="2023Q1", actor=SYSTEM)  # fmt: skip
     assert not Batch.all_objects.filter(code="2023Q1").exists()
     result = services.import_projects(xlsx(HEADERS, [ledger_row("C1")]), batch="2023Q1",
-                                      actor=None, ceremony_date=dt.date(2023, 3, 8))  # fmt: skip
+                                      actor=SYSTEM, ceremony_date=dt.date(2023, 3, 8))  # fmt: skip
     assert result.batch.code == "2023Q1" and result.batch.ceremony_date == dt.date(2023, 3, 8)
     assert Project.objects.get(code="C1").batch == result.batch
     assert ChangeLog.objects.filter(object_repr__contains="2023Q1", action="create").exists()
@@ -186,7 +187,7 @@ def test_moving_a_project_to_another_batch_must_be_asked_for(tmp_path, batch, co
 
 def test_a_deleted_project_may_come_back_in_another_batch(batch, county_a):
     _import([ledger_row("P1")])
-    Project.objects.get(code="P1").delete()
+    Project.objects.get(code="P1").delete(actor=SYSTEM)
     _import([ledger_row("P1")], batch="2022Q3", ceremony_date=dt.date(2022, 9, 8))
     assert Project.objects.get(code="P1").batch.code == "2022Q3"
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects.models import Batch, ImportJob, Project
 
 from .conftest import HEADERS, ledger_row, xlsx
@@ -81,7 +82,7 @@ def test_moving_projects_between_batches_is_a_checkbox(
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     make_project("W1", county=county_a)
-    Batch.objects.create(code="2022Q3")
+    Batch.objects.create(code="2022Q3", actor=SYSTEM)
     client = client_for(province_supervisor)
     upload = SimpleUploadedFile("move.xlsx", xlsx(HEADERS, [ledger_row("W1")]))
     _post(client, {"batch": "2022Q3", "file": upload}, capture=django_capture_on_commit_callbacks)

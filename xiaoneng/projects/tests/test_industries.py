@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.projects import services
 from xiaoneng.projects.industries import AmbiguousIndustry, IndustryIndex
@@ -22,16 +23,16 @@ def catalogue(batch):
     for name in ("交通", "水利"):
         industry = Industry.objects.get(name=name)
         industry.aliases += "、基础设施"
-        industry.save()
-    Industry.objects.create(name="旅游", sort=99)  # sorts after 文化旅游
+        industry.save(actor=SYSTEM)
+    Industry.objects.create(name="旅游", sort=99, actor=SYSTEM)  # sorts after 文化旅游
 
 
 def _import_answer(text: str, batch) -> str:
     """The industry the import gives a row naming `text`, or "ambiguous: <names>"."""
-    Project.all_objects.all().delete()
+    Project.all_objects.all().delete(actor=SYSTEM)
     try:
         services.import_projects(
-            xlsx(HEADERS, [ledger_row("P1", industry=text)]), batch=batch, actor=None
+            xlsx(HEADERS, [ledger_row("P1", industry=text)]), batch=batch, actor=SYSTEM
         )
     except ImportFailed as exc:
         (error,) = exc.errors

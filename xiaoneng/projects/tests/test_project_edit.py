@@ -7,6 +7,7 @@ import pytest
 
 from xiaoneng.conftest import make_unit, make_user
 from xiaoneng.core.audit import history_for
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.versioning import version_of
 from xiaoneng.projects.models import MonthlyReport, Project
 from xiaoneng.units.models import Level
@@ -147,13 +148,36 @@ def test_the_county_must_belong_to_the_prefecture(
 
 
 def test_a_county_cannot_move_its_project_out_of_its_reach(client_for, admin_a, project, county_b):
+    # The form offers only the counties the admin may put projects in (Unit
+    # "place_projects"); another county is not a choice, as if it did not exist.
     response = client_for(admin_a).post(
         f"/projects/{project.pk}/edit/", _form(project, county=county_b.pk)
     )
     assert response.status_code == 200
-    assert "不在您的管理范围内" in " ".join(response.context["form"].errors["county"])
+    assert response.context["form"].errors["county"]
+    choices = response.context["form"].fields["county"].queryset
+    assert list(choices) == [project.county]
     project.refresh_from_db()
     assert project.county_id != county_b.pk
+
+
+def test_the_service_refuses_a_move_out_of_reach(admin_a, project, county_b):
+    from django.core.exceptions import ValidationError
+
+    from xiaoneng.projects import services
+
+    with pytest.raises(ValidationError, match="不在您的管理范围内"):
+        services.update_project(project, actor=admin_a, county=county_b)
+    project.refresh_from_db()
+    assert project.county_id != county_b.pk
+
+
+def test_the_form_offers_the_admins_places_and_the_prefecture_above(
+    client_for, admin_a, project, prefecture, county_a, county_b
+):
+    form = client_for(admin_a).get(f"/projects/{project.pk}/edit/").context["form"]
+    assert list(form.fields["county"].queryset) == [county_a]
+    assert list(form.fields["prefecture"].queryset) == [prefecture]
 
 
 def test_an_outsider_gets_404_and_a_handler_403(client_for, project, county_b, handler_a):
@@ -178,7 +202,7 @@ def test_completed_investment_follows_the_monthly_reports(
     project.refresh_from_db()
     MonthlyReport.objects.create(
         project=project, year=2022, month=3, completed_this_month=Decimal("10"),
-        completed_ytd=Decimal("10"),
+        completed_ytd=Decimal("10"), actor=SYSTEM,
     )  # fmt: skip
     page = client_for(admin_a).get(f"/projects/{project.pk}/edit/")
     assert "completed_ytd" not in page.context["form"].fields

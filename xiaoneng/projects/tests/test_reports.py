@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from xiaoneng.conftest import make_user
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.projects import alerts, services
+from xiaoneng.projects.ledgers import REPORTS
 from xiaoneng.projects.models import MonthlyReport, Project
-from xiaoneng.projects.services import REPORT_TEMPLATE_HEADERS
 
 from .conftest import xlsx
 
@@ -122,16 +122,13 @@ def test_the_sheet_imports_many_months_all_or_nothing(project, make_project, cou
         ["R1", 2022, 6, 10, None, "进度6", ""],
         ["R2", 2022, 6, None, 30, "", "缺资金"],
     ]
-    assert (
-        services.import_reports(xlsx(REPORT_TEMPLATE_HEADERS, rows), actor=reporter, today=TODAY)
-        == 3
-    )
+    assert services.import_reports(xlsx(REPORTS.headers(), rows), actor=reporter, today=TODAY) == 3
     assert MonthlyReport.objects.get(project=project, month=7).completed_ytd == D("30.00")
     other.refresh_from_db()
     assert other.completed_ytd == D("30.00")
     bad = [["R1", 2022, 8, 5, None, "", ""], ["NOPE", 2022, 8, 1, None, "", ""]]
     with pytest.raises(ImportFailed) as info:
-        services.import_reports(xlsx(REPORT_TEMPLATE_HEADERS, bad), actor=reporter, today=TODAY)
+        services.import_reports(xlsx(REPORTS.headers(), bad), actor=reporter, today=TODAY)
     assert [e.row for e in info.value.errors] == [3]
     assert not MonthlyReport.objects.filter(month=8).exists()
 
@@ -151,7 +148,7 @@ def test_the_sheet_reports_every_error_in_one_pass(project, make_project, county
         ["R1", 2022, 10, 5, None, "", ""],  # row 8: a future month
     ]
     with pytest.raises(ImportFailed) as info:
-        services.import_reports(xlsx(REPORT_TEMPLATE_HEADERS, rows), actor=reporter, today=TODAY)
+        services.import_reports(xlsx(REPORTS.headers(), rows), actor=reporter, today=TODAY)
     errors = info.value.errors
     assert [(e.row, e.column) for e in errors] == [
         (2, "项目编号"),
@@ -168,5 +165,5 @@ def test_the_sheet_reports_every_error_in_one_pass(project, make_project, county
 
 def test_a_sheet_with_headers_only_says_so(reporter):
     with pytest.raises(ImportFailed) as info:
-        services.import_reports(xlsx(REPORT_TEMPLATE_HEADERS, []), actor=reporter, today=TODAY)
+        services.import_reports(xlsx(REPORTS.headers(), []), actor=reporter, today=TODAY)
     assert "没有数据行" in info.value.errors[0].message

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from xiaoneng.conftest import make_unit, make_user
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.projects import services
-from xiaoneng.projects.services import REPORT_TEMPLATE_HEADERS
+from xiaoneng.projects.ledgers import REPORTS
 from xiaoneng.units.models import Level
 
 from .conftest import HEADERS, ledger_row, xlsx
@@ -70,7 +70,7 @@ def test_the_report_sheet_answers_another_countys_project_as_a_made_up_one(
     for code in ("R1", "NOPE"):
         with pytest.raises(ImportFailed) as info:
             services.import_reports(
-                xlsx(REPORT_TEMPLATE_HEADERS, [[code, 2022, 7, 20, None, "", ""]]),
+                xlsx(REPORTS.headers(), [[code, 2022, 7, 20, None, "", ""]]),
                 actor=reporter_b,
                 today=dt.date(2022, 8, 20),
             )

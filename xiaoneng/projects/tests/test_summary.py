@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from xiaoneng.conftest import make_unit, make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects import kpis, services
 from xiaoneng.projects.models import Batch, Project
 from xiaoneng.units.models import Level
@@ -58,13 +59,13 @@ def ledger(make_project, county_a, county_b, province, batch):
         in_stats=True,
         completed_ytd=D("30000"),
     )
-    q1 = Batch.objects.create(code="2022Q1")
+    q1 = Batch.objects.create(code="2022Q1", actor=SYSTEM)
     make_project("P5", county=county_a, batch=q1, total_investment=D("7"), annual_plan=D("7"))
     return qujing
 
 
 def _summary(**filters):
-    qs, batch, scope, _unit = kpis.scoped_projects(None, **filters)
+    qs, batch, scope, _unit = kpis.scoped_projects(SYSTEM, **filters)
     return kpis.summary(qs, batch=batch, scope=scope)
 
 
@@ -190,7 +191,7 @@ def test_the_api_gives_the_same_object(ledger, client_for, province_supervisor, 
 
 
 def test_the_summary_takes_five_queries_whatever_the_size(ledger, django_assert_num_queries):
-    qs, *_ = kpis.scoped_projects(None, batches=["2022Q2"])
+    qs, *_ = kpis.scoped_projects(SYSTEM, batches=["2022Q2"])
     # totals with brackets; by prefecture + names; by industry + names
     with django_assert_num_queries(5):
         kpis.summary(qs)

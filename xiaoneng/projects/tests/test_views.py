@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.versioning import version_of
 from xiaoneng.projects.models import ImportJob, Project
 
@@ -129,12 +130,13 @@ def test_the_template_has_the_headers_the_import_reads(
 ):
     from openpyxl import load_workbook
 
-    from xiaoneng.projects import ledger, services
+    from xiaoneng.projects import services
+    from xiaoneng.projects.ledgers import PROJECTS
 
     response = client_for(province_supervisor).get("/projects/import/template.xlsx")
     book = load_workbook(io.BytesIO(response.content))
     sheet = book.active
-    assert [c.value for c in sheet[1]] == ledger.TEMPLATE_HEADERS
+    assert [c.value for c in sheet[1]] == [c.header for c in PROJECTS.imported()]
     sheet.append(ledger_row("T1"))
     filled = io.BytesIO()
     book.save(filled)
@@ -201,7 +203,7 @@ def test_the_web_import_creates_a_new_batch(
     from xiaoneng.projects.models import Batch
     from xiaoneng.projects.services import ensure_default_industries
 
-    ensure_default_industries()
+    ensure_default_industries(actor=SYSTEM)
     upload = SimpleUploadedFile("new.xlsx", xlsx(HEADERS, [ledger_row("N1")]))
     with django_capture_on_commit_callbacks(execute=True):
         client_for(province_supervisor).post(
@@ -218,7 +220,7 @@ def test_only_the_province_edits_the_industry_catalogue(
     from xiaoneng.projects.models import Industry
     from xiaoneng.projects.services import ensure_default_industries
 
-    ensure_default_industries()
+    ensure_default_industries(actor=SYSTEM)
     traffic = Industry.objects.get(name="交通")
     km = make_user("km_xn", prefecture, "supervisor")
     assert (
@@ -238,7 +240,7 @@ def test_the_industry_pages_add_edit_and_refuse_a_duplicate_name(client_for, pro
     from xiaoneng.projects.models import Industry
     from xiaoneng.projects.services import ensure_default_industries
 
-    ensure_default_industries()
+    ensure_default_industries(actor=SYSTEM)
     c = client_for(province_supervisor)
     url = reverse("projects:industry_list")
     r = c.post(url, {"name": "低空经济", "aliases": "", "sort": 50})

@@ -5,15 +5,16 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects.models import Batch, ImportJob, Industry, MonthlyReport, Project
 from xiaoneng.projects.services import ensure_default_industries
 
 
 def samples(ctx) -> dict:
-    batch, _ = Batch.objects.get_or_create(
-        code="2022Q2", defaults={"ceremony_date": dt.date(2022, 6, 8)}
+    batch = Batch.objects.filter(code="2022Q2").first() or Batch.objects.create(
+        code="2022Q2", ceremony_date=dt.date(2022, 6, 8), actor=SYSTEM
     )
-    ensure_default_industries()
+    ensure_default_industries(actor=SYSTEM)
     industry = Industry.objects.get(name="交通")
     project = Project.objects.create(
         code="URL-1",
@@ -25,15 +26,16 @@ def samples(ctx) -> dict:
         total_investment=Decimal("1000"),
         annual_plan=Decimal("100"),
         actual_start=dt.date(2022, 6, 8),
+        actor=SYSTEM,
     )
     MonthlyReport.objects.create(
         project=project, year=2022, month=6, completed_this_month=Decimal("10"),
-        completed_ytd=Decimal("10"), progress=f"{ctx['marker']}进度",
+        completed_ytd=Decimal("10"), progress=f"{ctx['marker']}进度", actor=SYSTEM,
     )  # fmt: skip
     job = ImportJob(batch=batch, created_by=ctx["supervisor"], file_name=f"{ctx['marker']}.xlsx")
     job.file.save("url-sample.xlsx", ContentFile(b"x"), save=False)
     job.errors = [{"row": 2, "column": "项目名称", "value": ctx["marker"], "message": "x"}]
-    job.save()
+    job.save(actor=ctx["supervisor"])
     ctx["project"] = project
     return {
         "projects:project_detail": {"pk": project.pk},

@@ -1,7 +1,9 @@
 """The actions on a supervision item, one module per topic:
 
-    rules        who may do what (handler, reviewer, assigner) and which child items count
+    rules        which child items an item may have and which count as its own (who may do
+                 what is the permission policy's: supervision/policy.py)
     assign       assign (交办) and decompose (分解交办); the responsible person named in a form
+    edit         change an item (修改): the edit page, the API and the ledger import alike
     lifecycle    the transitions (签收 … 办结, 重办) and the roll-up of progress to the parent
     urge         urge (催办) and escalate
     attachments  what files are accepted, storing them, and removing them if an action fails
@@ -19,6 +21,7 @@ from xiaoneng.supervision.services.assign import (
     choose_member,
     decompose,
     member_named,
+    people_to_name,
 )
 from xiaoneng.supervision.services.attachments import (
     NAME_MAX_CHARS,
@@ -26,6 +29,12 @@ from xiaoneng.supervision.services.attachments import (
     check_upload,
     removes_files_on_failure,
     sniff,
+)
+from xiaoneng.supervision.services.edit import (
+    EDITABLE,
+    changes_of,
+    frozen_reason,
+    update_item,
 )
 from xiaoneng.supervision.services.lifecycle import (
     ACTIONS,
@@ -50,43 +59,35 @@ from xiaoneng.supervision.services.recipients import (
     reviewer_ids,
     tell_parent,
 )
-from xiaoneng.supervision.services.rules import (
-    HANDLER_ROLES,
-    SUPERVISOR_ROLES,
-    can_assign_to,
-    check_child_unit,
-    counted_children,
-    is_handler,
-    is_reviewer,
-)
-from xiaoneng.supervision.services.timeline import record_event
+from xiaoneng.supervision.services.rules import check_child_unit, counted_children
+from xiaoneng.supervision.services.timeline import person_of, record_event
 from xiaoneng.supervision.services.urge import urge
 
 __all__ = [
     "ACTIONS",
-    "HANDLER_ROLES",
+    "EDITABLE",
     "NAME_MAX_CHARS",
     "RULES",
-    "SUPERVISOR_ROLES",
     "Rule",
     "acknowledge",
     "add_attachment",
     "allowed_actions",
     "approve",
     "assign_item",
-    "can_assign_to",
+    "changes_of",
     "check_child_unit",
     "check_upload",
     "choose_member",
     "counted_children",
     "decompose",
+    "frozen_reason",
     "handler_ids",
-    "is_handler",
-    "is_reviewer",
     "leader_ids",
     "lock_item",
     "member_named",
     "notify_item",
+    "people_to_name",
+    "person_of",
     "record_event",
     "removes_files_on_failure",
     "reopen",
@@ -99,5 +100,6 @@ __all__ = [
     "submit_plan",
     "tell_parent",
     "transition",
+    "update_item",
     "urge",
 ]

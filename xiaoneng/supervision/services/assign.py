@@ -3,18 +3,17 @@ responsible person named in a form or a ledger row."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xiaoneng.core import audit
+from xiaoneng.core import audit, policy
 from xiaoneng.supervision import conf
 from xiaoneng.supervision.models import (
     KIND_PREFIX,
     EventAction,
     Item,
-    ItemCoUnit,
     ItemEvent,
     ItemKind,
     Source,
@@ -28,13 +27,8 @@ from xiaoneng.supervision.services.attachments import (
 )
 from xiaoneng.supervision.services.lifecycle import lock_item
 from xiaoneng.supervision.services.recipients import handler_ids, notify_item, tell_parent
-from xiaoneng.supervision.services.rules import (
-    can_assign_to,
-    check_child_unit,
-    is_handler,
-    is_reviewer,
-)
-from xiaoneng.supervision.services.timeline import record_event
+from xiaoneng.supervision.services.rules import check_child_unit
+from xiaoneng.supervision.services.timeline import person_of, record_event
 from xiaoneng.supervision.workdays import compute_deadline
 from xiaoneng.units.models import Unit
 
@@ -51,6 +45,16 @@ def member_named(unit: Unit, text: str):
     return choose_member(
         unit, text, members.filter(username=text).first(), list(members.filter(name=text)[:2])
     )
+
+
+def people_to_name(actor):
+    """The people `actor` may name responsible for an item they assign: the active members
+    of the units they may assign to (the API's choices; the service then requires a member
+    of the item's lead unit)."""
+    from xiaoneng.accounts.models import User
+
+    units = Unit.objects.restrict(actor, "assign")
+    return User.objects.filter(is_active=True, unit__in=units.values("pk"))
 
 
 def choose_member(unit: Unit, text: str, by_username, by_name: list):
@@ -105,11 +109,14 @@ def assign_item(
         raise ValidationError({"kind": _("未知类型：%s") % kind})
     if not title.strip():
         raise ValidationError({"title": _("请填写标题。")})
-    if not can_assign_to(actor, lead_unit):
-        raise PermissionDenied(_("只能向本单位及下级单位交办。"))
+    co_units = list(co_units)
+    refusal = _("只能向本单位及下级单位交办。")
+    policy.require(actor, "assign", lead_unit, refusal)
+    for unit in co_units:
+        policy.require(actor, "assign", unit, refusal)
     tell = False
     if parent is not None:
-        parent.ensure_visible_to(actor) if actor else None
+        parent.ensure(actor, "assign_child")
         tell = check_child_unit(parent, lead_unit, actor=actor)
     try:
         for f in files:
@@ -135,8 +142,8 @@ def assign_item(
         )
     if parent is not None and parent.status == Status.CLOSED:
         raise ValidationError({"parent": _("上级事项已办结，不能再向其下交办。")})
-    if assigning_unit is None:
-        assigning_unit = actor.unit if actor is not None else lead_unit.parent or lead_unit
+    # The actor's unit assigns; the system (an import, the demo) assigns from above.
+    assigning_unit = assigning_unit or actor.unit or lead_unit.parent or lead_unit
     item = Item(
         kind=kind,
         title=title.strip(),
@@ -144,7 +151,7 @@ def assign_item(
         source=source or Source.OTHER,
         lead_unit=lead_unit,
         responsible=responsible,
-        assigned_by=actor,
+        assigned_by=person_of(actor),
         assigning_unit=assigning_unit,
         assigned_on=assigned_on,
         deadline=due,
@@ -160,16 +167,16 @@ def assign_item(
         ref=ref,
     )
     item.full_clean(exclude=["code", "co_units"])
-    # Insert quietly, then record one "create" that carries the code.
-    item._audit_suppress = True
-    item.save()
-    item._audit_suppress = False
+    # Inserted without a change-log row (bulk_create sends no post_save): the code needs
+    # the id. Then one "create" that carries the code, and the co-units right after it
+    # (an m2m change the change log records as the same actor's).
+    (item,) = Item.objects.bulk_create([item])
     item.code = _next_code(item)
     item._audit_action = "create"
-    item.save(update_fields=["code"])
+    item.save(update_fields=["code"], actor=actor)
     co = [u for u in co_units if u.pk != lead_unit.pk]
     if co:
-        ItemCoUnit.objects.bulk_create([ItemCoUnit(item=item, unit=u) for u in co])
+        item.co_units.add(*co)
     event = record_event(item, EventAction.ASSIGN, actor=actor, comment=description[:500])
     for f in files:
         add_attachment(item, f, actor=actor, event=event)
@@ -192,8 +199,7 @@ def decompose(
 ) -> list[Item]:
     """One child item per unit below the lead unit (一级带着一级干)."""
     parent = lock_item(parent, actor)
-    if not (is_handler(actor, parent) or is_reviewer(actor, parent)):
-        raise PermissionDenied(_("只有牵头单位或交办单位可以分解交办。"))
+    policy.require(actor, "decompose", parent, _("只有牵头单位或交办单位可以分解交办。"))
     if parent.status == Status.CLOSED:
         raise ValidationError(_("事项已办结，不能分解。"))
     units = list(units)
@@ -219,7 +225,7 @@ def decompose(
             description=description or parent.description,
             source=parent.source,
             lead_unit=u,
-            assigned_by=actor,
+            assigned_by=person_of(actor),
             assigning_unit=parent.lead_unit,
             assigned_on=today,
             deadline=deadline,
@@ -237,27 +243,30 @@ def decompose(
     for child in children:
         child.code = _next_code(child)
     Item.objects.bulk_update(children, ["code"])
-    ItemEvent.objects.bulk_create(
+    events = ItemEvent.objects.bulk_create(
         [
             ItemEvent(
                 item=c,
                 action=EventAction.ASSIGN,
-                actor=actor,
-                actor_unit=getattr(actor, "unit", None),
+                actor=person_of(actor),
+                actor_unit=actor.unit,
                 comment=_("由 %s 分解交办") % parent.code,
                 to_status=c.status,
             )
             for c in children
         ]
     )
-    audit.log_bulk(children, "create", comment=_("分解自 %s") % parent.code)
+    # The children and their first timeline entries, as record_event's would be.
+    audit.log_bulk(
+        [*children, *events], "create", actor=actor, comment=_("分解自 %s") % parent.code
+    )
     record_event(
         parent,
         EventAction.DECOMPOSE,
         actor=actor,
         comment=_("分解给：%s") % "、".join(u.name for u in units),
     )
-    audit.log(parent, "decompose", comment="、".join(u.name for u in units))
+    audit.log(parent, "decompose", actor=actor, comment="、".join(u.name for u in units))
     for child in children:
         notify_item(child, handler_ids(child), "assigned", _("新交办事项"), robots=True)
     return children

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from xiaoneng.supervision.models import Attachment, Item, ItemEvent
+from xiaoneng.supervision.services.timeline import person_of
 
 # The attachment files an action wrote: deleted again if the action fails.
 _written: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
@@ -27,11 +28,12 @@ def removes_files_on_failure(action):
     def run(*args, **kwargs):
         if _written.get() is not None:  # nested: the outer action cleans up
             return action(*args, **kwargs)
-        token = _written.set([])
+        written: list[str] = []
+        token = _written.set(written)
         try:
             return action(*args, **kwargs)
         except BaseException:
-            for name in _written.get():
+            for name in written:
                 default_storage.delete(name)
             raise
         finally:
@@ -130,16 +132,19 @@ def add_attachment(item: Item, upload, *, actor, event: ItemEvent | None = None)
         name=upload.name[:200],
         content_type=ctype,
         size=upload.size,
-        uploaded_by=actor,
+        uploaded_by=person_of(actor),
     )
     att.file.save(upload.name, upload, save=False)
+    stored = att.file.name  # the name the storage gave the file
+    if not stored:
+        raise RuntimeError(f"the storage named no file for {upload.name!r}")
     written = _written.get()
     if written is not None:
-        written.append(att.file.name)
+        written.append(stored)
     try:
-        att.save()
+        att.save(actor=actor)
     except BaseException:
         if written is None:
-            default_storage.delete(att.file.name)
+            default_storage.delete(stored)
         raise
     return att

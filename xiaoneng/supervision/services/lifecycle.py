@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Case, F, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from xiaoneng.core import policy
 from xiaoneng.core.versioning import check_version
 from xiaoneng.supervision.models import OPEN_STATUSES, Item, ItemKind, Status
 from xiaoneng.supervision.services.attachments import (
@@ -17,22 +18,18 @@ from xiaoneng.supervision.services.attachments import (
     removes_files_on_failure,
 )
 from xiaoneng.supervision.services.recipients import handler_ids, notify_item, reviewer_ids
-from xiaoneng.supervision.services.rules import (
-    SUPERVISOR_ROLES,
-    counted_children,
-    is_handler,
-    is_reviewer,
-)
+from xiaoneng.supervision.services.rules import counted_children
 from xiaoneng.supervision.services.timeline import record_event
 
-HANDLER, REVIEWER = "handler", "reviewer"
+# Who takes a transition: the policy's action (supervision/policy.py).
+HANDLER, REVIEWER = "handle", "review"
 
 
 @dataclass(frozen=True)
 class Rule:
     sources: frozenset
     target: str
-    who: str
+    who: str  # the policy's action: HANDLER or REVIEWER
     needs_comment: bool
     label: object  # a lazy translation
 
@@ -71,20 +68,24 @@ ACTIONS = list(RULES)
 
 
 def allowed_actions(actor, item: Item) -> list[str]:
-    """The transitions this user may take on this item now (for buttons and 'my work')."""
-    found = []
+    """The transitions this user may take on this item now (for buttons): those its status
+    allows, of the side (the policy's "handle" or "review") the user is on."""
+    found, sides = [], {}
     for name, rule in RULES.items():
         if item.status not in rule.sources:
             continue
-        check = is_handler if rule.who == HANDLER else is_reviewer
-        if check(actor, item):
+        if rule.who not in sides:
+            sides[rule.who] = policy.can(actor, rule.who, item)
+        if sides[rule.who]:
             found.append(name)
     return found
 
 
 def lock_item(item: Item, actor) -> Item:
-    if actor is not None:
-        item.ensure_visible_to(actor)
+    """The item, locked for the action, after checking that `actor` may see it at all (an
+    item out of sight is refused alike whatever the action). The action's own rule is then
+    checked on the locked row (policy.require)."""
+    item.ensure(actor, "view")
     return Item.objects.select_for_update(of=("self",)).select_related("parent").get(pk=item.pk)
 
 
@@ -116,10 +117,12 @@ def transition(
             _("事项当前状态为“%(status)s”，不能%(action)s。")
             % {"status": item.get_status_display(), "action": rule.label}
         )
-    if rule.who == HANDLER and not is_handler(actor, item):
-        raise PermissionDenied(_("只有牵头单位的承办人可以%s。") % rule.label)
-    if rule.who == REVIEWER and not is_reviewer(actor, item):
-        raise PermissionDenied(_("只有交办单位的督查人员可以%s。") % rule.label)
+    refusal = (
+        _("只有牵头单位的承办人可以%s。")
+        if rule.who == HANDLER
+        else _("只有交办单位的督查人员可以%s。")
+    )
+    policy.require(actor, rule.who, item, refusal % rule.label)
     for f in files:
         check_upload(f)
     comment = (comment or "").strip()
@@ -171,8 +174,7 @@ def transition(
                     _("还有 %d 个下级事项未办结，不能办结；督查人员可填写理由强制办结。")
                     % open_children
                 )
-            if actor is not None and not actor.has_role(*SUPERVISOR_ROLES):
-                raise PermissionDenied(_("只有督查人员可以强制办结。"))
+            policy.require(actor, "force_close", item, _("只有督查人员可以强制办结。"))
             comment = (comment + " " if comment else "") + _("（强制办结：%s）") % override_reason
         item.closed_on = timezone.localdate()
         item.progress = 100
@@ -182,7 +184,7 @@ def transition(
     item.status = rule.target
     item._audit_action = action
     item._audit_comment = comment
-    item.save()
+    item.save(actor=actor)
     event = record_event(
         item,
         action,
@@ -194,13 +196,15 @@ def transition(
     )
     for f in files:
         add_attachment(item, f, actor=actor, event=event)
-    if item.parent_id and action in ("report_progress", "request_closure", "approve", "reopen"):
-        roll_up(item.parent)
+    parent = item.parent  # (loaded with the item: lock_item)
+    if parent is not None and action in ("report_progress", "request_closure", "approve", "reopen"):
+        roll_up(parent, actor=actor)
     # who hears of it
+    label = str(rule.label)
     if rule.who == HANDLER and action != "acknowledge":
-        notify_item(item, reviewer_ids(item), action, rule.label)
+        notify_item(item, reviewer_ids(item), action, label)
     elif rule.who == REVIEWER:
-        notify_item(item, handler_ids(item), action, rule.label, robots=action != "approve")
+        notify_item(item, handler_ids(item), action, label, robots=action != "approve")
     return item
 
 
@@ -250,9 +254,9 @@ def reopen(item, *, actor, comment):
     return transition(item, actor=actor, action="reopen", comment=comment)
 
 
-def roll_up(parent: Item) -> None:
+def roll_up(parent: Item, *, actor) -> None:
     """The parent's progress is the mean of its counted children's (closed children count
-    100 %)."""
+    100 %); the change is `actor`'s, whose action on a child moved it."""
     value = counted_children(parent).aggregate(
         p=Avg(
             Case(
@@ -269,6 +273,6 @@ def roll_up(parent: Item) -> None:
     if parent.status != Status.CLOSED and parent.progress != new:
         parent.progress = new
         parent._audit_action = "roll_up"
-        parent.save(update_fields=["progress", "updated_at"])
-        if parent.parent_id:
-            roll_up(parent.parent)
+        parent.save(update_fields=["progress", "updated_at"], actor=actor)
+        if parent.parent is not None:
+            roll_up(parent.parent, actor=actor)

@@ -73,6 +73,8 @@ def notify_item(item: Item, recipients: set[int], verb: str, title: str, *, robo
 def tell_parent(child: Item) -> None:
     """The parent's lead unit hears of a child item assigned outside its subtree."""
     parent = child.parent
+    if parent is None:  # a top-level item has no one above to tell
+        return
     notify_item(
         parent,
         handler_ids(parent),

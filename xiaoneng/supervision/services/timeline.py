@@ -1,16 +1,27 @@
 """The item's timeline: one event per action."""
 
+from xiaoneng.core import policy
 from xiaoneng.supervision.models import ItemEvent
 
 
+def person_of(actor):
+    """The user behind an actor, for a "who" column (交办人, an event's actor, 催办人…):
+    None for the system, which the pages show as 系统."""
+    return None if policy.is_system(actor) else actor
+
+
 def record_event(item, action, *, actor, comment="", percent=None, from_status="", to_status=""):
-    return ItemEvent.objects.create(
+    # Built, then saved as `actor`'s: the model's own `actor` field is the event's "who"
+    # (ItemEvent.objects.create(actor=…) would take it for the change log's writer).
+    event = ItemEvent(
         item=item,
         action=action,
-        actor=actor,
-        actor_unit=getattr(actor, "unit", None),
+        actor=person_of(actor),
+        actor_unit=actor.unit,
         comment=comment,
         percent=percent,
         from_status=from_status,
         to_status=to_status or item.status,
     )
+    event.save(actor=actor)
+    return event

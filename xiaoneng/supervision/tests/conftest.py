@@ -3,7 +3,9 @@ import datetime as dt
 import pytest
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import services
+from xiaoneng.supervision.models import Behaviour
 
 
 @pytest.fixture(autouse=True)
@@ -19,6 +21,13 @@ def county_supervisor(county_a):
 @pytest.fixture
 def leader_a(county_a):
     return make_user("xs_ld", county_a, "leader", name="西山领导")
+
+
+@pytest.fixture
+def behaviour(db):
+    """推诿扯皮, as the seed migration lists it (made again after a test that flushed it)."""
+    found = Behaviour.objects.filter(name="推诿扯皮").first()
+    return found or Behaviour.objects.create(name="推诿扯皮", actor=SYSTEM)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from xiaoneng.conftest import make_unit, make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import services
 from xiaoneng.supervision.models import Item, ItemEvent
 from xiaoneng.units.models import Level
@@ -161,8 +162,8 @@ def test_a_parent_keeps_its_childrens_progress(make_item, county_a, handler_a):
     street2 = make_unit("530112002", "马街街道", Level.TOWNSHIP, county_a)
     parent = services.acknowledge(make_item(), actor=handler_a)
     first, _second = services.decompose(parent, actor=handler_a, units=[street1, street2])
-    services.acknowledge(first, actor=None)
-    services.report_progress(first, actor=None, percent=60, comment="过半")
+    services.acknowledge(first, actor=SYSTEM)
+    services.report_progress(first, actor=SYSTEM, percent=60, comment="过半")
     parent = services.report_progress(parent, actor=handler_a, percent=90, comment="汇总情况")
     assert parent.progress == 30
     event = ItemEvent.objects.filter(item=parent, action="report_progress").get()

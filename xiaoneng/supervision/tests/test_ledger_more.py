@@ -90,9 +90,10 @@ def test_an_exported_list_imports_back_unchanged(
         result = ledger.import_items(buf.getvalue(), actor=province_supervisor)
     assert [i.pk for i in result["updated"]] == [shown[0].pk] and not result["created"]
     assert Item.objects.get(pk=shown[0].pk).title == "有责任人（改）"
-    event = ItemEvent.objects.get(item=shown[0], action="import")
-    assert event.comment.startswith("台账导入修改：标题：“有责任人” → “有责任人（改）”")
-    assert Notification.objects.filter(recipient=handler_a, verb="import").exists()
+    # The edit page's entry (services.update_item), the same whichever path changed it.
+    event = ItemEvent.objects.get(item=shown[0], action="change")
+    assert event.comment == "标题：“有责任人” → “有责任人（改）”"
+    assert Notification.objects.filter(recipient=handler_a, verb="changed").exists()
 
 
 def test_an_update_is_recorded_on_the_timeline_and_the_new_lead_unit_is_told(
@@ -116,13 +117,13 @@ def test_an_update_is_recorded_on_the_timeline_and_the_new_lead_unit_is_told(
     assert (item.title, item.deadline, item.lead_unit) == ("新标题", new_deadline, county_b)
     # 周承办 of 西山区 cannot follow the item to 五华区: no longer its responsible person.
     assert item.responsible is None
-    event = ItemEvent.objects.filter(item=item, action="import").get()
+    event = ItemEvent.objects.filter(item=item, action="change").get()
     assert event.actor == province_supervisor
     for text in ("旧标题", "新标题", new_deadline.isoformat(), "西山区", "五华区", "周承办"):
         assert text in event.comment
     assert Notification.objects.filter(recipient=handler_b, verb="assigned").exists()
     # 西山区 may no longer open the item: it is not told about it any more.
-    assert not Notification.objects.filter(recipient=handler_a, verb="import").exists()
+    assert not Notification.objects.filter(recipient=handler_a, verb="changed").exists()
 
 
 def test_items_awaiting_review_or_closed_are_not_changed_by_import(

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xiaoneng.conftest import make_unit
 from xiaoneng.core.models import ChangeLog
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications.models import Notification
 from xiaoneng.supervision import services
 from xiaoneng.supervision.models import Item, ItemEvent, Status
@@ -77,7 +78,7 @@ def test_it_refuses_invalid_transitions_with_a_clear_message(make_item, action, 
     Item.objects.filter(pk=item.pk).update(status=status)
     item.refresh_from_db()
     with pytest.raises(ValidationError) as exc:
-        services.transition(item, actor=None, action=action, comment="x", percent=10, plan="p")
+        services.transition(item, actor=SYSTEM, action=action, comment="x", percent=10, plan="p")
     label = Status(status).label
     assert exc.value.messages == [f"事项当前状态为“{label}”，不能{services.RULES[action].label}。"]
 
@@ -133,8 +134,8 @@ def test_it_decomposes_rolls_up_and_guards_the_parent(
     assert all(c.code and c.assigning_unit == county_a for c in children)
     with pytest.raises(ValidationError, match="已分解"):
         services.decompose(parent, actor=handler_a, units=[street1])
-    services.acknowledge(children[0], actor=None)
-    services.report_progress(children[0], actor=None, percent=60, comment="过半")
+    services.acknowledge(children[0], actor=SYSTEM)
+    services.report_progress(children[0], actor=SYSTEM, percent=60, comment="过半")
     parent.refresh_from_db()
     assert parent.progress == 30
     services.report_progress(parent, actor=handler_a, percent=30, comment="汇总")
@@ -145,7 +146,7 @@ def test_it_decomposes_rolls_up_and_guards_the_parent(
     assert parent.status == "closed"
     assert "强制办结" in ItemEvent.objects.filter(item=parent, action="approve").get().comment
     # the child's reviewer is the parent's lead unit (一级带着一级干)
-    services.request_closure(children[0], actor=None, comment="完成")
+    services.request_closure(children[0], actor=SYSTEM, comment="完成")
     services.approve(children[0], actor=handler_a)
 
 
@@ -184,7 +185,7 @@ def test_it_checks_attachment_content_not_extension(make_item, province_supervis
 
 def test_it_keeps_the_outsider_from_items_and_notifications(make_item, handler_b, client_for):
     item = make_item(title="西山内部事项")
-    assert not Item.objects.visible_to(handler_b).exists()
+    assert not Item.objects.restrict(handler_b, "view").exists()
     assert not Notification.objects.filter(recipient=handler_b).exists()
     c = client_for(handler_b)
     assert c.get(f"/supervision/{item.pk}/").status_code == 404
@@ -198,7 +199,7 @@ def test_it_lets_co_units_and_the_assigning_unit_see_the_item(
     make_item, county_b, handler_b, county_a, province_supervisor
 ):
     item = make_item(co_units=[county_b])
-    assert Item.objects.visible_to(handler_b).filter(pk=item.pk).exists()
+    assert Item.objects.restrict(handler_b, "view").filter(pk=item.pk).exists()
     with pytest.raises(PermissionDenied):
         services.acknowledge(item, actor=handler_b)
 
@@ -211,7 +212,7 @@ def test_timeline_attachments_and_urges_follow_the_items_scope(
     item = make_item(files=[SimpleUploadedFile("a.txt", b"hello")])
     services.urge(item, actor=province_supervisor)
     for model in (ItemEvent, Attachment, Urge):
-        assert model.objects.visible_to(handler_a).exists(), model
-        assert not model.objects.visible_to(handler_b).exists(), model
+        assert model.objects.restrict(handler_a, "view").exists(), model
+        assert not model.objects.restrict(handler_b, "view").exists(), model
     trash = client_for(province_supervisor).get("/trash/")
     assert trash.status_code == 200

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications.models import Notification
 from xiaoneng.supervision import listing, scan
 from xiaoneng.supervision.lights import with_light
@@ -111,15 +112,15 @@ def test_the_scan_is_set_based_and_notifies_once(
             deadline=today - dt.timedelta(days=1),
         )
     make_item(title="正常", assigned_on=today, deadline=today + dt.timedelta(days=60))
-    Notification.objects.all().delete()
+    Notification.objects.all().delete(actor=SYSTEM)
     with django_assert_max_num_queries(6):
-        result = scan.scan_deadlines()
+        result = scan.scan_deadlines(actor=SYSTEM)
     assert result.updated == 5 and result.notifications == 5
     notes = Notification.objects.filter(recipient=handler_a, verb="overdue")
     assert notes.count() == 5
     note = notes.get(title__contains="超期0")
     assert note.url == f"/supervision/{note.ref.split(':')[1]}/" and note.title.endswith("已超期")
-    again = scan.scan_deadlines()
+    again = scan.scan_deadlines(actor=SYSTEM)
     assert again.notifications == 0 and again.updated == 0
 
 
@@ -143,8 +144,8 @@ def test_the_scan_tells_a_responsible_person_once_and_nobody_outside(
         deadline=today - dt.timedelta(days=1),
         responsible=other,
     )
-    Notification.objects.all().delete()
-    assert scan.scan_deadlines().notifications == 5
+    Notification.objects.all().delete(actor=SYSTEM)
+    assert scan.scan_deadlines(actor=SYSTEM).notifications == 5
     counts = {
         u.username: Notification.objects.filter(recipient=u).count()
         for u in (handler_a, second, other, handler_b)

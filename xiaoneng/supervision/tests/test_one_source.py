@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications.models import Notification
 from xiaoneng.supervision import scan, services
 from xiaoneng.supervision.filters import LIGHT_CHOICES, ItemFilterSet
@@ -48,7 +49,7 @@ def grid(make_item, thresholds):
     # A week of holidays just before today: 5 working days from 10 days ago end after today.
     for back in range(1, 8):
         day = today - dt.timedelta(days=back)
-        Holiday.objects.create(date=day, year=day.year, note="假期")
+        Holiday.objects.create(date=day, year=day.year, note="假期", actor=SYSTEM)
     for status in (Status.ASSIGNED, Status.IN_PROGRESS, Status.CLOSED):
         for progress in (0, 100):
             item = make_item(assigned_on=today - dt.timedelta(days=10), deadline=None,
@@ -76,7 +77,7 @@ def test_the_filter_the_scan_and_the_pages_show_the_same_light(grid, client, pro
 
     assert _by_filter() == expected
 
-    scan.scan_deadlines()
+    scan.scan_deadlines(actor=SYSTEM)
     assert dict(Item.objects.values_list("pk", "light")) == expected
 
     client.force_login(province_supervisor)
@@ -117,9 +118,9 @@ def test_the_services_and_the_scan_tell_the_same_people(
     second = make_user("xs_cb2", county_a, "handler", name="吴承办")
     retired = make_user("xs_cb3", county_a, "handler", name="退休承办")
     retired.is_active = False
-    retired.save()
+    retired.save(actor=SYSTEM)
     gone = make_user("xs_cb4", county_a, "handler", name="调离承办")
-    gone.delete()
+    gone.delete(actor=SYSTEM)
     responsible = make_user("xs_zr", county_a, name="钱责任")
     left = make_user("xs_zr2", county_a, name="离职责任")
     cases = {
@@ -137,10 +138,10 @@ def test_the_services_and_the_scan_tell_the_same_people(
             deadline=today - dt.timedelta(days=1),
         )
     left.is_active = False
-    left.save()
+    left.save(actor=SYSTEM)
 
     with django_capture_on_commit_callbacks(execute=True):
-        scan.scan_deadlines()
+        scan.scan_deadlines(actor=SYSTEM)
     for label, (_person, people) in cases.items():
         item = items[label]
         by_scan = list(

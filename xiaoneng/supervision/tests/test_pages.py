@@ -137,13 +137,14 @@ def test_holidays_form_and_command_load_a_year(
     assert "已载入" in capsys.readouterr().out
 
 
-def test_negative_list_publish_and_board(client_for, province_supervisor, county_a, handler_b):
-    b, _ = Behaviour.objects.get_or_create(name="推诿扯皮")
+def test_negative_list_publish_and_board(
+    client_for, province_supervisor, county_a, handler_b, behaviour
+):
     c = client_for(province_supervisor)
     r = c.post(
         reverse("supervision:violation_create"),
         {
-            "behaviour": b.pk,
+            "behaviour": behaviour.pk,
             "unit": county_a.pk,
             "person_name": "张某",
             "date": "2026-05-01",

@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.notifications import services
 from xiaoneng.notifications.models import Notification, Preference, Webhook, WebhookDelivery
 from xiaoneng.notifications.tests.robots import DOWN, OK, dingtalk_signature_ok, serve
@@ -37,8 +38,8 @@ def people(handler_a, handler_b, county_a):
     digest = make_user("xs_cb2", county_a, "handler", name="吴承办")
     for user, address in ((handler_a, "zhou"), (digest, "wu"), (handler_b, "zheng")):
         user.email = f"{address}@example.org"
-        user.save()
-    Preference.objects.create(user=digest, delivery="digest")
+        user.save(actor=SYSTEM)
+    Preference.objects.create(user=digest, delivery="digest", actor=SYSTEM)
     return handler_a, digest, handler_b
 
 
@@ -56,9 +57,14 @@ def robots(county_a, county_b):
                 kind="dingtalk",
                 url=f"{base}/robot/send?access_token=xs",
                 secret=SECRET,
+                actor=SYSTEM,
             )
             Webhook.objects.create(
-                unit=county_b, name="五华企微群", kind="wecom", url=f"{base}/wecom?key=wh"
+                unit=county_b,
+                name="五华企微群",
+                kind="wecom",
+                url=f"{base}/wecom?key=wh",
+                actor=SYSTEM,
             )
             return received
 
@@ -100,7 +106,7 @@ def test_it_emails_immediate_users_and_sends_one_signed_robot_message(
     received = robots()
     lights(red=3, yellow=1)
     with django_capture_on_commit_callbacks(execute=True):
-        result = scan.scan_deadlines()
+        result = scan.scan_deadlines(actor=SYSTEM)
     assert result.notifications == 8  # 4 items × 2 handlers of county A
     # Email now to the user on immediate email only: one, listing the four items.
     assert [m.to for m in mail.outbox] == [["zhou@example.org"]]
@@ -118,13 +124,13 @@ def test_it_emails_immediate_users_and_sends_one_signed_robot_message(
     # The outsider gets nothing: no inbox row, no email, no robot message.
     assert not Notification.objects.filter(recipient=outsider).exists()
     # The digest user gets the scan's notifications in the daily digest, once.
-    assert services.send_digests() == 1
+    assert services.send_digests(actor=SYSTEM) == 1
     assert mail.outbox[-1].to == ["wu@example.org"] and "超期0" in mail.outbox[-1].body
-    assert services.send_digests() == 0
+    assert services.send_digests(actor=SYSTEM) == 0
     # A second scan finds nothing new and sends nothing.
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert scan.scan_deadlines().notifications == 0
+        assert scan.scan_deadlines(actor=SYSTEM).notifications == 0
     assert mail.outbox == [] and len(received) == 1
 
 
@@ -134,7 +140,7 @@ def test_a_unit_with_many_items_gets_one_robot_message_in_constant_queries(
     received = robots()
     lights(red=25, yellow=0)
     with django_capture_on_commit_callbacks() as callbacks:
-        scan.scan_deadlines()
+        scan.scan_deadlines(actor=SYSTEM)
     [deliver] = callbacks
     with django_assert_max_num_queries(11):  # not one per item (2 write down the email)
         deliver()
@@ -149,10 +155,10 @@ def test_a_failed_robot_message_is_retried_as_usual(
     received = robots(DOWN, OK)
     lights()
     with django_capture_on_commit_callbacks(execute=True):
-        scan.scan_deadlines()
+        scan.scan_deadlines(actor=SYSTEM)
     d = WebhookDelivery.objects.get()
     assert (d.status, d.attempts) == ("pending", 1) and "500" in d.last_error
-    assert services.retry_due_deliveries(now=d.next_attempt_at) == {"sent": 1}
+    assert services.retry_due_deliveries(actor=SYSTEM, now=d.next_attempt_at) == {"sent": 1}
     assert len(received) == 2 and received[0][1] == received[1][1]
 
 
@@ -163,7 +169,7 @@ def test_links_are_absolute_when_the_site_url_is_set(
     received = robots()
     lights(red=1, yellow=0)
     with django_capture_on_commit_callbacks(execute=True):
-        scan.scan_deadlines()
+        scan.scan_deadlines(actor=SYSTEM)
     item = Item.objects.get(title="超期0")
     assert f"{SITE}/supervision/{item.pk}/" in mail.outbox[0].body
     assert f"{SITE}/supervision/?unit={item.lead_unit_id}&light=red" in robot_text(received)

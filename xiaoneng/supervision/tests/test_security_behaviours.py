@@ -1,5 +1,5 @@
 """Issue 10: the negative list's behaviours are the province's, like batches and industries:
-only the province's 效能办 defines them (accounts.services.is_province_supervisor)."""
+only the province's 效能办 defines them (supervision/policy.py: Behaviour "change")."""
 
 import pytest
 from django.core.exceptions import PermissionDenied

@@ -77,7 +77,7 @@ def test_it_lists_only_the_children_the_viewer_may_see(
         parent=parent,
         co_units=[county_b],
     )
-    assert not Item.objects.visible_to(handler_b).filter(pk=hidden.pk).exists()
+    assert not Item.objects.restrict(handler_b, "view").filter(pk=hidden.pk).exists()
 
     page = client_for(handler_b).get(reverse("supervision:item_detail", args=[parent.pk]))
     text = page.content.decode()

@@ -6,7 +6,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from xiaoneng.conftest import make_user
-from xiaoneng.core.context import acting_as
 from xiaoneng.core.tests.stale import assert_stale, form_version
 from xiaoneng.supervision import services
 from xiaoneng.supervision.models import Item
@@ -25,10 +24,9 @@ def colleague(county_a):
 
 
 def progress_by(colleague, item, percent):
-    with acting_as(colleague):
-        services.report_progress(
-            Item.objects.get(pk=item.pk), actor=colleague, percent=percent, comment="推进"
-        )
+    services.report_progress(
+        Item.objects.get(pk=item.pk), actor=colleague, percent=percent, comment="推进"
+    )
 
 
 def test_the_action_forms(client_for, handler_a, colleague, item):

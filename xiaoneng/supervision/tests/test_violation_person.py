@@ -7,14 +7,9 @@ from rest_framework.test import APIClient
 
 from xiaoneng.conftest import make_user
 from xiaoneng.supervision import negative
-from xiaoneng.supervision.models import Behaviour, Violation
+from xiaoneng.supervision.models import Violation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def behaviour():
-    return Behaviour.objects.get_or_create(name="推诿扯皮")[0]
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from xiaoneng.conftest import make_user
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import holidays
 from xiaoneng.supervision.models import Holiday, Item
 from xiaoneng.supervision.workdays import add_workdays, parse_schedule
@@ -76,7 +77,7 @@ def test_it_shows_the_provisional_warning_on_the_item_page(
 def test_a_table_row_in_a_year_the_package_knows_overrides_that_day_only():
     # 2025 is chinese-calendar's: 2025-09-29 + 10 working days crosses National Day.
     assert add_workdays(D(2025, 9, 29), 10) == (D(2025, 10, 20), False)
-    Holiday.objects.create(date=D(2025, 12, 31), year=2025, note="假想的放假")
+    Holiday.objects.create(date=D(2025, 12, 31), year=2025, note="假想的放假", actor=SYSTEM)
     # The other days of 2025 still come from the package…
     assert add_workdays(D(2025, 9, 29), 10) == (D(2025, 10, 20), False)
     # …and the table's day counts: 12-31 off, 2026-01-01..03 off, 01-04 (Sunday) worked.

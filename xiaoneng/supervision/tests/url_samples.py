@@ -2,6 +2,7 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import negative, services
 from xiaoneng.supervision.models import Behaviour
 
@@ -18,7 +19,7 @@ def samples(ctx) -> dict:
         files=[SimpleUploadedFile(f"{marker}.txt", f"{marker} 附件".encode())],
     )
     att = item.attachments.first()
-    behaviour = Behaviour.objects.first() or Behaviour.objects.create(name="推诿扯皮")
+    behaviour = Behaviour.objects.first() or Behaviour.objects.create(name="推诿扯皮", actor=SYSTEM)
     violation = negative.record_violation(
         actor=ctx["supervisor"],
         behaviour=behaviour,
@@ -31,6 +32,7 @@ def samples(ctx) -> dict:
     ctx["sup_item"] = item
     return {
         "supervision:item_detail": {"pk": item.pk},
+        "supervision:item_edit": {"pk": item.pk},
         "supervision:item_action": {"pk": item.pk, "action": "acknowledge"},
         "supervision:item_urge": {"pk": item.pk},
         "supervision:item_decompose": {"pk": item.pk},

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from xiaoneng.conftest import make_unit, make_user
 from xiaoneng.core.audit import history_for
-from xiaoneng.core.context import acting_as
 from xiaoneng.core.tests.stale import assert_stale, form_version
 from xiaoneng.core.versioning import StaleEdit, check_version, version_of
 from xiaoneng.units import services
@@ -34,8 +33,7 @@ def form(unit, **changes):
 
 
 def rename(unit, by, **changes):
-    with acting_as(by):
-        services.update_unit(Unit.objects.get(pk=unit.pk), actor=by, **changes)
+    services.update_unit(Unit.objects.get(pk=unit.pk), actor=by, **changes)
 
 
 def test_it_refuses_a_save_over_a_newer_version_and_keeps_what_was_typed(

@@ -73,17 +73,59 @@ def test_the_unit_page_counts_branch_members_in_one_query(
     client_for, admin_a, county_a, django_assert_max_num_queries
 ):
     from xiaoneng.conftest import make_user
+    from xiaoneng.core.policy import SYSTEM
     from xiaoneng.units.models import PartyBranch
 
-    branches = [PartyBranch.objects.create(unit=county_a, name=f"第{i}党支部") for i in range(5)]
+    branches = [
+        PartyBranch.objects.create(unit=county_a, name=f"第{i}党支部", actor=SYSTEM)
+        for i in range(5)
+    ]
     members = [make_user(f"dy{i}", county_a, "viewer") for i in range(3)]
     for person in members:
         person.party_branch = branches[0]
-        person.save()
-    members[2].delete()  # a deleted member no longer counts
+        person.save(actor=SYSTEM)
+    members[2].delete(actor=SYSTEM)  # a deleted member no longer counts
     client = client_for(admin_a)
     client.get(f"/units/{county_a.pk}/")  # warm the session and role caches
     # 13: the page's history names the units it mentions (one query for the whole page).
     with django_assert_max_num_queries(13):
         html = client.get(f"/units/{county_a.pk}/").content.decode()
     assert "第0党支部（2 名党员）" in html and "第4党支部（0 名党员）" in html
+
+
+def test_an_admin_maintains_the_units_below_not_their_own(client_for, admin_a, county_a):
+    """Their own unit is the level above's to edit or delete: no button, and a 403 that
+    says so; adding below it is theirs (units/policy.py)."""
+    client = client_for(admin_a)
+    page = client.get(f"/units/{county_a.pk}/").content.decode()
+    assert f"/units/{county_a.pk}/edit/" not in page
+    assert f"/units/new/?parent={county_a.pk}" in page
+    response = client.get(f"/units/{county_a.pk}/edit/")
+    assert response.status_code == 403
+    assert "只能在本单位之下维护单位" in response.content.decode()
+    assert client.post(f"/units/{county_a.pk}/delete/").status_code == 403
+    assert Unit.objects.filter(pk=county_a.pk).exists()
+
+
+def test_a_unit_above_is_shown_by_name_only(client_for, handler_a, county_a, prefecture):
+    """Breadcrumbs link to the units above ("view_ancestors"): their page names them and
+    shows nothing of theirs; the unit list and the form choices keep to the own subtree."""
+    from xiaoneng.conftest import make_user
+
+    make_user("km_cb", prefecture, "handler", name="市里的人")
+    client = client_for(handler_a)
+    page = client.get(f"/units/{county_a.pk}/").content.decode()
+    assert f'href="/units/{prefecture.pk}/"' in page
+    above = client.get(f"/units/{prefecture.pk}/")
+    assert above.status_code == 200 and "昆明市" in above.content.decode()
+    assert "市里的人" not in above.content.decode() and "下级单位" not in above.content.decode()
+    assert [u.code for u in client.get("/units/").context["page"]] == ["530112"]
+    codes = {u["code"] for u in client.get("/api/units/").json()["results"]}
+    assert codes == {"530000", "530100", "530112"}  # the API names the chain above too
+
+
+def test_the_parent_choices_are_the_units_one_maintains(client_for, admin_a, county_a, county_b):
+    from xiaoneng.units.forms import UnitForm
+
+    choices = set(UnitForm(user=admin_a).fields["parent"].queryset)
+    assert choices == {county_a}

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from xiaoneng.accounts import services
+from xiaoneng.accounts.cli import COLUMNS
 from xiaoneng.accounts.models import RoleCode, parse_role
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.units.models import Unit
 
@@ -32,17 +33,15 @@ class Command(BaseCommand):
             action="store_true",
             help="read the password from standard input (else one is generated)",
         )
-        imp = sub.add_parser(
-            "import", help="import users from .xlsx (用户名, 姓名, 单位编码, 角色, 手机号)"
-        )
+        imp = sub.add_parser("import", help=f"import users from .xlsx ({COLUMNS})")
         imp.add_argument("file")
 
     def handle(self, *args, action, **options):
-        with acting_as(None):
-            if action == "add":
-                self._add(**options)
-            else:
-                self._import(options["file"])
+        # Each action passes SYSTEM as its actor (the change log names it "系统").
+        if action == "add":
+            self._add(**options)
+        else:
+            self._import(options["file"])
 
     def _add(self, username, unit, role, name, phone, email, password_stdin, **_):
         unit_obj = Unit.objects.filter(code=unit).first()
@@ -63,7 +62,7 @@ class Command(BaseCommand):
             password = services.generate_password()
         try:
             user = services.add_user(
-                actor=None,
+                actor=SYSTEM,
                 username=username,
                 unit=unit_obj,
                 roles=codes,

@@ -3,7 +3,7 @@ registers its importer (core/importers.py)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.context import operation
 from xiaoneng.core.importers import ProgressBar, registered_importers, report_failure
 from xiaoneng.core.xlsx import ImportFailed
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         bar = ProgressBar(self.stderr._out)
         progress = (lambda *a: None) if options["no_progress"] else bar
         try:
-            with acting_as(None):
+            with operation():
                 message = importer.run(self, options, progress)
         except ImportFailed as exc:
             bar.close()

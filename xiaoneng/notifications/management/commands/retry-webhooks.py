@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.policy import SYSTEM
 
 
 class Command(BaseCommand):
@@ -13,8 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from xiaoneng.notifications.services import retry_due_deliveries
 
-        with acting_as(None):
-            counts = retry_due_deliveries()
+        counts = retry_due_deliveries(actor=SYSTEM)
         self.stdout.write(
             "群机器人消息与邮件：送达 {sent}，待重试 {retry}，失败 {failed}。".format(
                 sent=counts.get("sent", 0),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.policy import SYSTEM
 
 
 class Command(BaseCommand):
@@ -12,6 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from xiaoneng.notifications.services import send_digests
 
-        with acting_as(None):
-            n = send_digests()
+        n = send_digests(actor=SYSTEM)
         self.stdout.write(f"已发送每日汇总 {n} 封。")

@@ -5,6 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects import kpis
 
 
@@ -49,15 +50,15 @@ class Command(BaseCommand):
 
         if hours < 0:
             raise CommandError(f"--hours 不能为负数：{hours}")
-        fail_stalled_jobs()  # their uploads go too
-        deleted = clean_import_uploads(older_than=dt.timedelta(hours=hours))
+        fail_stalled_jobs(actor=SYSTEM)  # their uploads go too
+        deleted = clean_import_uploads(actor=SYSTEM, older_than=dt.timedelta(hours=hours))
         self.stdout.write(f"已删除 {deleted} 个超过 {hours:g} 小时的上传文件。")
 
     def summary(self, *, batch, prefecture, county, industry, json: bool = False, **_):
         try:
             codes = [c.strip() for value in batch for c in value.split(",") if c.strip()]
             qs, batch_label, scope, _unit = kpis.scoped_projects(
-                None, batches=codes, prefecture=prefecture, county=county, industry=industry
+                SYSTEM, batches=codes, prefecture=prefecture, county=county, industry=industry
             )
         except kpis.ScopeError as exc:
             raise CommandError(str(exc)) from exc

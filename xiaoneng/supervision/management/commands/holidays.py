@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import holidays
 from xiaoneng.supervision.models import Holiday
 from xiaoneng.supervision.workdays import parse_schedule
@@ -53,10 +53,9 @@ class Command(BaseCommand):
         if errors:
             raise CommandError("\n".join(errors))
         try:
-            with acting_as(None):
-                stored, recomputed = holidays.load_holidays(
-                    days, actor=None, year=options.get("year"), schedule=action == "import"
-                )
+            stored, recomputed = holidays.load_holidays(
+                days, actor=SYSTEM, year=options.get("year"), schedule=action == "import"
+            )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from None
         self.stdout.write(f"已载入 {stored} 天；重算暂定时限 {recomputed} 项。")

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand
 
-from xiaoneng.core.context import acting_as
+from xiaoneng.core.policy import SYSTEM
 
 
 class Command(BaseCommand):
@@ -30,6 +30,5 @@ class Command(BaseCommand):
             return
         from xiaoneng.supervision.scan import scan_deadlines
 
-        with acting_as(None):
-            r = scan_deadlines(dt.date.fromisoformat(date) if date else None)
+        r = scan_deadlines(dt.date.fromisoformat(date) if date else None, actor=SYSTEM)
         self.stdout.write(f"扫描完成：灯色变化 {r.updated} 项，发出通知 {r.notifications} 条")

@@ -1,0 +1,116 @@
+"""The filters of projects, each FilterSet shared by its page, its export and the API.
+
+- `ScopeFilterSet` (batch, prefecture, county, industry): the dashboard, the big screen and
+  the summary workbook;
+- `ProjectFilterSet` (those, and status, warning, in_stats, q): the project list, its
+  .xlsx export and /api/projects/ — the same parameters give the same rows.
+
+The choices of batch, prefecture, county and industry are the actor's
+(`restrict(actor, "view")`): a unit outside the actor's subtree is an invalid filter, like
+one that does not exist, never a probe of whether it does. The actor is the request's
+user (django-filter's `request=`, which DRF passes too); without one there is no choice.
+"""
+
+import copy
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from xiaoneng.core.filters import FilterSet
+from xiaoneng.projects import alerts
+from xiaoneng.projects.models import IN_STATS_Q, Batch, Industry, Project, Status, stage_sql
+from xiaoneng.units.models import Level, Unit
+
+WARNING_CHOICES = [
+    ("warned", _("黄灯或红灯")),
+    ("red", _("红灯")),
+    ("yellow", _("黄灯")),
+    ("missing", _("月报缺报")),
+]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class BatchCodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """Batches by their codes (2022Q2): text in the API's schema."""
+
+
+class ScopeFilterSet(FilterSet):
+    """Which projects a summary covers: batches (by code, several), prefecture, county,
+    industry (by id)."""
+
+    batch = BatchCodesFilter(
+        label=_("批次"), field_name="batch__code", to_field_name="code", distinct=False,
+        queryset=Batch.objects.none(), widget=forms.SelectMultiple(attrs={"size": 2}),
+    )  # fmt: skip
+    prefecture = django_filters.ModelChoiceFilter(label=_("州市"), queryset=Unit.objects.none())
+    county = django_filters.ModelChoiceFilter(label=_("县市区"), queryset=Unit.objects.none())
+    industry = django_filters.ModelChoiceFilter(label=_("行业"), queryset=Industry.objects.none())
+
+    class Meta:
+        model = Project
+        fields = ["batch", "prefecture", "county", "industry"]
+
+    @staticmethod
+    def choices(actor) -> dict:
+        """The rows each choice filter offers `actor`."""
+        units = Unit.objects.restrict(actor, "view").order_by("code")
+        return {
+            "batch": Batch.objects.restrict(actor, "view"),
+            "prefecture": units.filter(level=Level.PREFECTURE),
+            "county": units.filter(level=Level.COUNTY),
+            "industry": Industry.objects.restrict(actor, "view"),
+        }
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        # This instance's own choice filters, holding the actor's rows (core.filters shares
+        # a filter's parts between instances, its `extra` included: those stay unchanged).
+        for name, rows in self.choices(getattr(request, "user", None)).items():
+            filter_ = copy.copy(self.filters[name])
+            filter_.extra = dict(filter_.extra)
+            filter_.__dict__.pop("_field", None)
+            filter_.queryset = rows
+            self.filters[name] = filter_
+
+    def get_form_class(self):
+        # The choices are the actor's: the form class is built per instance (core.filters).
+        return django_filters.FilterSet.get_form_class(self)
+
+
+class ProjectFilterSet(ScopeFilterSet):
+    """The project list: the scope, and the stage (`with_facts`' definition), the warning
+    light (`alerts`' conditions, as of today), 入库 and a code or name."""
+
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=Status.choices, empty_label=_("全部"), method="filter_status"
+    )
+    warning = django_filters.ChoiceFilter(
+        label=_("预警"), choices=WARNING_CHOICES, empty_label=_("全部"), method="filter_warning"
+    )
+    in_stats = django_filters.BooleanFilter(
+        label=_("已入库"), method="filter_in_stats",
+        widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
+    )  # fmt: skip
+    q = django_filters.CharFilter(label=_("编号或名称"), method="search")
+
+    class Meta:
+        model = Project
+        fields = [*ScopeFilterSet.Meta.fields, "status", "warning", "in_stats", "q"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.alias(stage_now=stage_sql()).filter(stage_now=value)
+
+    def filter_warning(self, queryset, name, value):
+        return alerts.filter_level(queryset, value, timezone.localdate())
+
+    def filter_in_stats(self, queryset, name, value):
+        return queryset.filter(IN_STATS_Q if value else ~IN_STATS_Q)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
