@@ -5,14 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.accounts import services
+from xiaoneng.accounts.filters import UserFilterSet
 from xiaoneng.accounts.forms import UserForm, UserImportForm
 from xiaoneng.accounts.ledgers import USERS
 from xiaoneng.accounts.models import ApiToken, User
@@ -60,27 +60,33 @@ def _manageable_user(request, pk: int) -> User:
 
 
 def _listed_users(request):
-    """The people list's rows (the page and its export alike) and the search typed."""
+    """The people list's filters over the people the user manages: the page and its export
+    give the same rows for the same query string. An invalid filter is named on the page
+    (core/_filter_errors.html) and left out."""
     users = _managed_users(request).select_related("unit").prefetch_related("roles")
-    q = request.GET.get("q", "").strip()
-    if q:
-        users = users.filter(
-            Q(username__icontains=q) | Q(name__icontains=q) | Q(unit__name__icontains=q)
-        )
-    return users.order_by("unit__path", "username"), q
+    filterset = UserFilterSet(request.GET or None, queryset=users, request=request)
+    return filterset, filterset.qs.order_by("unit__path", "username")
 
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    users, q = _listed_users(request)
+    filterset, users = _listed_users(request)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "q": q})
+    data = filterset.form.cleaned_data if filterset.is_bound else {}  # the valid filters
+    q = (data.get("q") or "").strip()
+    return render(
+        request, "accounts/user_list.html", {"page": page, "q": q, "form": filterset.form}
+    )
 
 
 @login_required
 def user_export(request: HttpRequest) -> HttpResponse:
     """The people listed, as the users ledger (it imports back unchanged)."""
-    users, _q = _listed_users(request)
+    filterset, users = _listed_users(request)
+    if filterset.is_bound and not filterset.is_valid():
+        # A file cannot say that a filter was left out: back to the list, which names it.
+        messages.error(request, _("筛选条件有误，未导出；请修改后再导出。"))
+        return redirect(f"{reverse('accounts:user_list')}?{request.GET.urlencode()}")
     return xlsx_response(USERS.export(users), "人员.xlsx")
 
 

@@ -17,10 +17,6 @@ MANAGERS = ("supervisor", "unit_admin")  # keep the ledger and its projects
 REPORTERS = ("reporter", "supervisor")  # send monthly reports
 
 
-def _staff(actor) -> Q | None:
-    return Q() if actor.is_staff_member else None
-
-
 def project_reach(prefix: str = ""):
     """`where` for projects (through `prefix`) in the actor's subtree: by county, or by
     prefecture for a project without a county; the province reaches every project."""
@@ -44,36 +40,26 @@ def project_check(actor, project) -> bool:
     return policy.within(project.lead_unit, actor)
 
 
-def _province(actor) -> Q | None:
-    """Every row, for someone at the root of the tree (the province); nothing otherwise."""
-    unit = policy.unit_of(actor)
-    return Q() if unit is not None and unit.parent_id is None else None
-
-
-def _province_check(actor, obj) -> bool:
-    return _province(actor) is not None
-
-
 def _own_jobs(actor) -> Q | None:
     return Q(created_by=actor) if actor.is_staff_member else None
 
 
-policy.register(Batch, "view", where=_staff, doc="开工批次：所有干部可见")
+policy.register(Batch, "view", where=policy.staff_rows, doc="开工批次：所有干部可见")
 policy.register(
     Batch,
     "change",
     roles=("supervisor",),
-    where=_province,
-    check=_province_check,
+    where=policy.province_rows,
+    check=policy.province_check,
     doc="建立或修改开工批次（名称、集中开工日期）：省效能办",
 )
-policy.register(Industry, "view", where=_staff, doc="行业类别：所有干部可见")
+policy.register(Industry, "view", where=policy.staff_rows, doc="行业类别：所有干部可见")
 policy.register(
     Industry,
     "change",
     roles=("supervisor",),
-    where=_province,
-    check=_province_check,
+    where=policy.province_rows,
+    check=policy.province_check,
     doc="添加或修改行业类别及其别名：省效能办",
 )
 policy.register(

@@ -25,7 +25,7 @@ from xiaoneng.core.versioning import (
     version_of,
 )
 from xiaoneng.supervision import negative, services
-from xiaoneng.supervision.filters import ItemFilterSet
+from xiaoneng.supervision.filters import ItemFilterSet, ViolationFilterSet
 from xiaoneng.supervision.lights import with_light
 from xiaoneng.supervision.models import (
     ActionTaken,
@@ -357,7 +357,7 @@ class ViolationViewSet(
 ):
     queryset = Violation.objects.select_related("behaviour", "person").order_by("-date", "-id")
     serializer_class = ViolationSerializer
-    filterset_fields = ["behaviour", "unit", "published", "action"]
+    filterset_class = ViolationFilterSet
 
     def perform_create(self, serializer):
         values = dict(serializer.validated_data)

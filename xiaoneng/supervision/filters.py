@@ -1,12 +1,25 @@
-"""One FilterSet for items, shared by the list pages, the export and the API."""
+"""The FilterSets of supervision, each shared by its pages, its export and the API:
+
+- `ItemFilterSet`: the item lists, their .xlsx export and /api/items/;
+- `ViolationFilterSet`: the negative list's records (负面清单违反记录) and /api/violations/.
+"""
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.widgets import BooleanWidget
 
 from xiaoneng.core.filters import FilterSet, IdFilter
 from xiaoneng.supervision.lights import filter_by_light
-from xiaoneng.supervision.models import Item, ItemKind, Light, Source, Status
+from xiaoneng.supervision.models import (
+    ActionTaken,
+    Item,
+    ItemKind,
+    Light,
+    Source,
+    Status,
+    Violation,
+)
 from xiaoneng.units.models import Unit
 
 LIGHT_CHOICES = [
@@ -63,4 +76,19 @@ class ItemFilterSet(FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(code__icontains=value))
 
 
-__all__ = ["ItemFilterSet", "Light"]
+class ViolationFilterSet(FilterSet):
+    """The behaviour and the unit (that unit only) by id, the action taken, published or
+    not (true/false, 1/0). The rows are already the caller's: an id that names nothing of
+    theirs matches nothing, whether it exists or not."""
+
+    behaviour = IdFilter(label=_("负面行为"), field_name="behaviour_id")
+    unit = IdFilter(label=_("单位"), field_name="unit_id")
+    published = django_filters.BooleanFilter(label=_("已曝光"), widget=BooleanWidget)
+    action = django_filters.ChoiceFilter(label=_("处理方式"), choices=ActionTaken.choices)
+
+    class Meta:
+        model = Violation
+        fields = ["behaviour", "unit", "published", "action"]
+
+
+__all__ = ["ItemFilterSet", "Light", "ViolationFilterSet"]

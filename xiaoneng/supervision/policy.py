@@ -132,25 +132,7 @@ def _either(actor, item: Item) -> bool:
     return handles(actor, item) or reviews(actor, item)
 
 
-# --- Whole-province things ----------------------------------------------------------------
-
-
-def _at_root(actor) -> bool:
-    unit = policy.unit_of(actor)
-    return unit is not None and unit.parent_id is None
-
-
-def _province(actor) -> Q | None:
-    """Every row for someone at the root of the tree (the province); nothing otherwise."""
-    return Q() if _at_root(actor) else None
-
-
-def _province_check(actor, obj) -> bool:
-    return _at_root(actor)
-
-
-def _staff(actor) -> Q | None:
-    return Q() if actor.is_staff_member else None
+# --- Who sees a violation record ------------------------------------------------------------
 
 
 def _violations(actor) -> Q | None:
@@ -169,8 +151,10 @@ def _violation_seen(actor, v: Violation) -> bool:
 policy.register(Item, "view", where=item_reach(), doc="牵头、协办或交办单位在本单位及下级")
 for model in (ItemEvent, Attachment, Urge):
     policy.register(model, "view", where=item_reach("item__"), doc="所属事项可见")
-policy.register(Holiday, "view", where=_staff, doc="节假日安排是公开的事实：所有干部可见")
-policy.register(Behaviour, "view", where=_staff, doc="负面清单条目：所有干部可见")
+policy.register(
+    Holiday, "view", where=policy.staff_rows, doc="节假日安排是公开的事实：所有干部可见"
+)
+policy.register(Behaviour, "view", where=policy.staff_rows, doc="负面清单条目：所有干部可见")
 policy.register(
     Violation,
     "view",
@@ -239,7 +223,7 @@ policy.register(
     None,
     "manage_holidays",
     roles=("supervisor", "unit_admin"),
-    check=_province_check,
+    check=policy.province_check,
     doc="维护节假日安排（全国统一）：省级效能办或管理员",
 )
 
@@ -272,7 +256,7 @@ policy.register(
     Behaviour,
     "change",
     roles=SUPERVISORS,
-    where=_province,
-    check=_province_check,
+    where=policy.province_rows,
+    check=policy.province_check,
     doc="维护负面行为目录（全省统一）：省效能办",
 )

@@ -13,6 +13,7 @@ from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
 from xiaoneng.supervision import negative
+from xiaoneng.supervision.filters import ViolationFilterSet
 from xiaoneng.supervision.forms import BehaviourForm, ViolationForm
 from xiaoneng.supervision.models import Behaviour, Item, Violation
 from xiaoneng.supervision.views import staff_only
@@ -22,18 +23,19 @@ from xiaoneng.units.models import Unit
 @login_required
 def violation_list(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
-    # The records of one's own subtree (others' published cases are on the board).
+    # The records of one's own subtree (others' published cases are on the board), with
+    # the API's filters (ViolationFilterSet): an invalid one is named and left out.
     qs = Violation.objects.restrict(request.user, "view_record").select_related(
         "behaviour", "unit", "person"
     )
-    if behaviour := parse_id(request.GET.get("behaviour")):
-        qs = qs.filter(behaviour_id=behaviour)
-    page = Paginator(qs.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
+    filterset = ViolationFilterSet(request.GET or None, queryset=qs, request=request)
+    page = Paginator(filterset.qs.order_by("-date", "-id"), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "supervision/violation_list.html",
         {
             "page": page,
+            "form": filterset.form,
             "behaviours": Behaviour.objects.restrict(request.user, "view"),
             "can_record": policy.can_any(request.user, "record_violation", Unit),
         },

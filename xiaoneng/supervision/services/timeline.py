@@ -3,11 +3,9 @@
 from xiaoneng.core import policy
 from xiaoneng.supervision.models import ItemEvent
 
-
-def person_of(actor):
-    """The user behind an actor, for a "who" column (交办人, an event's actor, 催办人…):
-    None for the system, which the pages show as 系统."""
-    return None if policy.is_system(actor) else actor
+# The user behind an actor for a "who" column (交办人, an event's actor, 催办人…): None for
+# the system, which the pages show as 系统.
+person_of = policy.person_of
 
 
 def record_event(item, action, *, actor, comment="", percent=None, from_status="", to_status=""):
