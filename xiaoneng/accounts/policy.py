@@ -164,8 +164,7 @@ policy.register(
     Unit,
     "manage_users",
     roles=MANAGERS,
-    where=policy.in_subtree(""),
-    check=policy.subtree_check(""),
+    **policy.subtree(""),
     doc="在该单位新增、管理人员（授予角色见 grantable_roles）：单位管理员、效能办，本单位及下级",
 )
 policy.register(

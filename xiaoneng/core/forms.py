@@ -103,3 +103,13 @@ class Form(BoundedInputMixin, forms.Form):
 
 class ModelForm(BoundedInputMixin, forms.ModelForm):
     pass
+
+
+def refused_on(form, exc: ValidationError) -> None:
+    """A service's refusal on the form that called it: each field's error under its field,
+    the others at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

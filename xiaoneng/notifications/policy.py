@@ -42,53 +42,46 @@ policy.register(Preference, "change", where=_user, check=_is_user, doc="修改�
 policy.register(
     Webhook,
     "view",
-    where=policy.in_subtree("unit"),
-    check=policy.subtree_check("unit"),
+    **policy.subtree("unit"),
     doc="本单位及下级单位的机器人",
 )
 policy.register(
     WebhookDelivery,
     "view",
-    where=policy.in_subtree("webhook__unit"),
-    check=policy.subtree_check("webhook.unit"),
+    **policy.subtree("webhook__unit"),
     doc="可见机器人的发送记录",
 )
 policy.register(
     EmailDelivery,
     "view",
-    where=policy.in_subtree("recipient__unit"),
-    check=policy.subtree_check("recipient.unit"),
+    **policy.subtree("recipient__unit"),
     doc="本单位及下级人员的邮件",
 )
 policy.register(
     Webhook,
     "manage_robots",
     roles=MANAGERS,
-    where=policy.in_subtree("unit"),
-    check=policy.subtree_check("unit"),
+    **policy.subtree("unit"),
     doc="配置群机器人（地址、密钥、启停）：单位管理员、效能办，本单位及下级单位的机器人",
 )
 policy.register(
     Webhook,
     "restore",
     roles=MANAGERS,
-    where=policy.in_subtree("unit"),
-    check=policy.subtree_check("unit"),
+    **policy.subtree("unit"),
     doc="从回收站恢复群机器人：与配置相同",
 )
 policy.register(
     Unit,
     "manage_robots",
     roles=MANAGERS,
-    where=policy.in_subtree(""),
-    check=policy.subtree_check(""),
+    **policy.subtree(""),
     doc="为该单位配置群机器人：单位管理员、效能办，本单位及下级单位",
 )
 policy.register(
     WebhookDelivery,
     "manage_robots",
     roles=MANAGERS,
-    where=policy.in_subtree("webhook__unit"),
-    check=policy.subtree_check("webhook.unit"),
+    **policy.subtree("webhook__unit"),
     doc="重新发送失败的机器人消息：单位管理员、效能办，本单位及下级单位的机器人",
 )

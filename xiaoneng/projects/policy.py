@@ -89,8 +89,7 @@ policy.register(
     Unit,
     "place_projects",
     roles=MANAGERS,
-    where=policy.in_subtree(""),
-    check=policy.subtree_check(""),
+    **policy.subtree(""),
     doc="可作为项目所在县市区（无县时州市）的单位：本单位及下级，效能办或单位管理员"
     "（台账导入和项目编辑的范围检查）",
 )

@@ -169,8 +169,7 @@ policy.register(
     Unit,
     "assign",
     roles=ASSIGNERS,
-    where=policy.in_subtree(""),
-    check=policy.subtree_check(""),
+    **policy.subtree(""),
     doc="可作为新事项牵头单位、配合单位的单位（交办、台账导入）：本单位及下级，效能办或领导",
 )
 policy.register(
@@ -233,23 +232,20 @@ policy.register(
     Unit,
     "record_violation",
     roles=SUPERVISORS,
-    where=policy.in_subtree(""),
-    check=policy.subtree_check(""),
+    **policy.subtree(""),
     doc="登记违反负面清单的记录：本单位及下级单位，效能办",
 )
 policy.register(
     Violation,
     "publish",
     roles=SUPERVISORS,
-    where=policy.in_subtree("unit"),
-    check=policy.subtree_check("unit"),
+    **policy.subtree("unit"),
     doc="在曝光台公开或撤下：本单位及下级的记录，效能办",
 )
 policy.register(
     Violation,
     "view_record",
-    where=policy.in_subtree("unit"),
-    check=policy.subtree_check("unit"),
+    **policy.subtree("unit"),
     doc="记录清单及修改历史（不只是曝光的内容）：本单位及下级的记录",
 )
 policy.register(

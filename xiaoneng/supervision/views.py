@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
+from xiaoneng.core.forms import refused_on
 from xiaoneng.core.versioning import StaleEdit
 from xiaoneng.core.xlsx import ImportFailed, xlsx_response
 from xiaoneng.supervision import ledger, listing, services
@@ -51,16 +52,6 @@ def staff_only(user) -> None:
 
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
-
-
-def refused_on(form, exc: ValidationError) -> None:
-    """A service's refusal on the form that called it: each field's under the field, the
-    others at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def items_for(user, action: str = "view"):

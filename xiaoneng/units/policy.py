@@ -42,8 +42,7 @@ def _below_check(actor, unit) -> bool:
 policy.register(
     Unit,
     "view",
-    where=policy.in_subtree(""),
-    check=policy.subtree_check(""),
+    **policy.subtree(""),
     doc="本单位及下级单位",
 )
 policy.register(
@@ -57,8 +56,7 @@ policy.register(
     Unit,
     "manage_units",
     roles=MANAGERS,
-    where=policy.in_subtree(""),
-    check=policy.subtree_check(""),
+    **policy.subtree(""),
     doc="在该单位之下新增、调整下级单位：单位管理员、效能办，该单位在本单位及下级",
 )
 policy.register(
@@ -86,15 +84,13 @@ policy.register(
 policy.register(
     PartyBranch,
     "view",
-    where=policy.in_subtree("unit"),
-    check=policy.subtree_check("unit"),
+    **policy.subtree("unit"),
     doc="本单位及下级单位的党支部",
 )
 policy.register(
     PartyBranch,
     "restore",
     roles=MANAGERS,
-    where=policy.in_subtree("unit"),
-    check=policy.subtree_check("unit"),
+    **policy.subtree("unit"),
     doc="从回收站恢复党支部：单位管理员、效能办，本单位及下级单位的",
 )

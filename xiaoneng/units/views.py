@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
+from xiaoneng.core.forms import refused_on
 from xiaoneng.core.versioning import StaleEdit
 from xiaoneng.units import services
 from xiaoneng.units.filters import UnitFilterSet
@@ -81,11 +82,7 @@ def _form_view(request, *, unit: Unit | None, parent: Unit | None):
         except StaleEdit as exc:
             form.stale(exc)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            refused_on(form, exc)
         else:
             messages.success(request, _("已保存：%s") % unit)
             return redirect("units:detail", unit.pk)
