@@ -22,12 +22,15 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/xiaoneng demo
 
-## Browser tests need Debian's chromium and a CJK font (root, or sudo).
+## Browser tests need Debian's chromium and a CJK font (root, or sudo), and axe-core from npm.
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
+	@# axe-core (the accessibility engine the browser tests run in each page), from npm, pinned
+	@# by package-lock.json; the app never serves it.
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
 
 ## Set up and run the whole test suite: lint, type checks, migrations check, tests (SQLite; PostgreSQL too when DATABASE_URL is set).
 test: $(STAMP) browser-deps
@@ -43,4 +46,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
