@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench install browser-deps clean
+.PHONY: demo test lint bench install browser-deps clean echarts
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check xiaoneng bench
 	$(BIN)/ruff format --check xiaoneng bench
 	$(BIN)/mypy
+
+## Rebuild the trimmed ECharts (tools/echarts/entry.js lists the charts and components used).
+echarts:
+	cd tools/echarts && npm ci --no-audit --no-fund --loglevel=error && \
+	  npx esbuild entry.js --bundle --minify --format=iife --legal-comments=none \
+	    --outfile=../../xiaoneng/static/vendor/echarts/echarts.min.js
 
 clean:
 	rm -rf $(VENV) var node_modules

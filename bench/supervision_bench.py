@@ -9,9 +9,12 @@ database is DROPPED and recreated), loads Yunnan's 16 prefectures and 129 counti
 spread over the counties, then prints, side by side in one run:
 
 1. the first page of the filtered list, for several filter combinations: the ORM page (the
-   list view's own queryset: scope gate + FilterSet + light annotation) against one hand-written
-   SQL query returning the same rows, the calls interleaved (the machine's speed drifts);
-   the number of queries; the ratio; the EXPLAIN plan;
+   list view's own queries: scope gate + FilterSet + light annotation, attention first —
+   fetched segment by segment, given the light counts the page shows) against one
+   hand-written SQL query returning the same rows in the same order (one ORDER BY on the
+   light's CASE), the calls interleaved (the machine's speed drifts); the number of queries;
+   the ratio; the time of the light counts on their own; the EXPLAIN plan of the first
+   segment's query;
 2. page-size scaling (10, 50, 200, 1000 rows) of one filter combination;
 3. the deadline scan (scan.scan_deadlines: one UPDATE storing the lights and stamping the
    worsened rows, two INSERT … SELECT of notifications): its UPDATE (scan.store_lights) against
@@ -156,7 +159,8 @@ def under(vendor, column, path):
 def hand_sql_page(vendor, where_sql, limit, scope_path=None):
     """One hand-written query for the same page: the same scope rule (lead unit, assigning
     unit or a co-unit in the user's subtree; none for the province, which sees everything),
-    the same columns the page shows, same order."""
+    the same columns the page shows, the same order (attention first: red, yellow, green, closed;
+    those without a deadline after those with one; then deadline, id)."""
     if vendor == "sqlite":
         dn = "CAST(julianday({}) AS INTEGER)"
     else:
@@ -182,7 +186,9 @@ def hand_sql_page(vendor, where_sql, limit, scope_path=None):
         FROM supervision_item i JOIN units_unit u ON u.id = i.lead_unit_id
         LEFT JOIN accounts_user r ON r.id = i.responsible_id
         WHERE i.deleted_at IS NULL {scope} {where_sql}
-        ORDER BY i.deadline, i.id LIMIT {limit}""",
+        ORDER BY CASE ({light}) WHEN 'red' THEN 0 WHEN 'yellow' THEN 2 WHEN 'green' THEN 4
+            ELSE 6 END + CASE WHEN i.deadline IS NULL THEN 1 ELSE 0 END, i.deadline, i.id
+        LIMIT {limit}""",
     )
 
 
@@ -194,6 +200,7 @@ def run(args, db):
 
     from xiaoneng.core.policy import SYSTEM
     from xiaoneng.supervision import conf, listing, scan
+    from xiaoneng.supervision.lights import filter_by_light
     from xiaoneng.supervision.models import Item, Unit
 
     print(f"\n=== {db} · {args.items:,} items ===")
@@ -257,20 +264,44 @@ def run(args, db):
     ]
     params["to"] = today + dt.timedelta(days=90)
 
-    def orm_page(user, data, size):
-        """Exactly what the list page runs for its rows (listing.first_page)."""
-        return listing.first_page(user, data, size)
+    def page_counts(user, data):
+        """The light counts the list page shows (and takes its segments' sizes from)."""
+        return listing.light_counts(listing.without_light(listing.filtered(user, data)))
 
-    def orm_page_queryset(user, data, size):
-        return listing.filtered(user, data).qs.order_by(*listing.ORDER)[:size]
+    def orm_page(user, data, size, counts):
+        """Exactly what the list page runs for its rows (listing.first_page), given the
+        light counts the page computes anyway (timed on their own: "counts ms")."""
+        return listing.first_page(user, data, size, counts)
+
+    def orm_page_queryset(user, data, size, counts):
+        """The query of the page's first segment (listing.AttentionList), for its plan."""
+        filterset = listing.filtered(user, data)
+        filterset.is_valid()
+        chosen = filterset.form.cleaned_data.get("light", "")
+        for light, undated in listing.SEGMENTS:
+            size_of = counts.get(f"{light}_undated", 0)
+            if not undated:
+                size_of = counts[light] - size_of
+            if size_of and (not chosen or chosen == light):
+                base = listing.without_light(filterset)
+                return (
+                    filter_by_light(base, light)
+                    .filter(deadline__isnull=undated)
+                    .order_by("deadline", "id")[:size]
+                )
+        return filterset.qs.none()
 
     if args.only != "scan":
         print("\n1. First page (50 rows): ORM list queryset vs one hand-written SQL query")
-        print(f"   {'filters':<52} {'queries':>7} {'ORM ms':>9} {'SQL ms':>9} {'ratio':>6} rows")
+        print(
+            f"   {'filters':<52} {'queries':>7} {'ORM ms':>9} {'SQL ms':>9} {'ratio':>6} rows"
+            f" {'counts ms':>9}"
+        )
         plans = []
         for label, user, data, where in combos:
+            counts = page_counts(user, data)
             with CaptureQueriesContext(connection) as ctx:
-                rows = list(orm_page(user, data, 50))
+                rows = list(orm_page(user, data, 50, counts))
             queries = len(ctx.captured_queries)
             _light, sql = hand_sql_page(
                 vendor, where, 50, None if user.unit.parent_id is None else user.unit.path
@@ -284,13 +315,14 @@ def run(args, db):
             hand_rows = hand()
             assert [(r.pk, r.light_now) for r in rows] == [(r[0], r[-1]) for r in hand_rows], label
             t_orm, t_sql = common.median_times(
-                [lambda u=user, d=data: list(orm_page(u, d, 50)), hand], args.repeat
+                [lambda u=user, d=data, n=counts: list(orm_page(u, d, 50, n)), hand], args.repeat
             )
+            t_counts = common.median_time(lambda u=user, d=data: page_counts(u, d), args.repeat)
             print(
                 f"   {label:<52} {queries:>7} {t_orm * 1000:>9.2f} {t_sql * 1000:>9.2f} "
-                f"{t_orm / t_sql:>6.2f} {len(rows)}"
+                f"{t_orm / t_sql:>6.2f} {len(rows):>4} {t_counts * 1000:>9.2f}"
             )
-            plans.append((label, orm_page_queryset(user, data, 50).explain()))
+            plans.append((label, orm_page_queryset(user, data, 50, counts).explain()))
 
         print("\n   Query plans of the ORM pages:")
         for label, plan in plans:
@@ -300,10 +332,11 @@ def run(args, db):
 
         print("\n2. Page-size scaling (kind=problem, status=open)")
         base = None
+        problems = {"kind": "problem", "status": "open"}
+        counts = page_counts(sup, problems)
         for size in (10, 50, 200, 1000):
             t_orm = common.median_time(
-                lambda s=size: list(orm_page(sup, {"kind": "problem", "status": "open"}, s)),
-                args.repeat,
+                lambda s=size: list(orm_page(sup, problems, s, counts)), args.repeat
             )
             base = base or t_orm
             print(

@@ -35,6 +35,16 @@ def make_user(username, unit, *roles, name="") -> User:
     return user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _static_not_collected(tmp_path_factory):
+    """Static files as a fresh checkout serves them (plain names, from the app folders),
+    whatever a demo or a deployment collected into the data directory: a stale manifest
+    there would point the pages at old copies. test_static_files collects its own."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "uploads"

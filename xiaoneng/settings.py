@@ -183,10 +183,13 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, even be
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names, gzip and brotli copies, far-future caching once collected (core/storage.py).
+    "staticfiles": {"BACKEND": "xiaoneng.core.storage.StaticStorage"},
 }
 # Serve straight from the app folders too, so a fresh checkout needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
+# Only the collected files: hashed names are cached for ever (immutable), the rest briefly.
+WHITENOISE_MAX_AGE = 60
 # Uploaded files. With more than one app server, a directory they all share (check --deploy
 # warns when it is left inside the data directory on PostgreSQL).
 MEDIA_ROOT = env_path("XIAONENG_MEDIA_ROOT", str(DATA_DIR / "uploads"))

@@ -10,6 +10,7 @@ from xiaoneng.accounts.models import RoleCode, User, username_in_use
 from xiaoneng.accounts.policy import grantable_roles, role_change_refusal
 from xiaoneng.core.forms import Form
 from xiaoneng.core.versioning import VersionedFormMixin
+from xiaoneng.core.widgets import UnitPicker
 from xiaoneng.units.models import Unit
 
 
@@ -27,7 +28,10 @@ class UserForm(VersionedFormMixin, USERS.form_class(FORM_KEYS, base=Form)):  # t
         self.actor, self.editing = actor, editing
         # The units where the actor may add and manage people (core.policy "manage_users").
         unit = cast(forms.ModelChoiceField, self.fields["unit"])
-        unit.queryset = Unit.objects.restrict(actor, "manage_users").order_by("path")
+        # A picker searched among the same units (core.widgets); it posts the unit's id.
+        unit.widget = UnitPicker(params={"action": "manage_users"})
+        unit.widget.is_required = unit.required
+        unit.queryset = Unit.objects.restrict(actor, "manage_users").order_by("sort_key")
         roles = cast(forms.MultipleChoiceField, self.fields["roles"])
         self.kept_roles: set[str] = set()
         if imported:

@@ -21,27 +21,20 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from xiaoneng.accounts.models import RoleCode, User, parse_role
 from xiaoneng.core.ledgers import Column, Ledger
+from xiaoneng.core.validators import validate_phone
 from xiaoneng.core.xlsx import as_text
 from xiaoneng.units.models import Unit
 
 # Between roles in one cell: 承办人、领导干部 (or , ; / and spaces).
 ROLE_SEPARATORS = re.compile(r"[、，,;；/\s]+")
-PHONE = re.compile(r"[0-9-]+")
 # A unit code that does not exist and one outside the actor's reach get the same answer (no
 # existence oracle), in the form and the import alike.
 UNKNOWN_UNIT = gettext_lazy("没有这个单位编码")
-
-
-def validate_phone(value: str) -> None:
-    """A phone number: digits, dashes between them allowed (0871-12345678)."""
-    if value and not PHONE.fullmatch(value):
-        raise ValidationError(_("手机号只能包含数字"), code="phone")
 
 
 def _required_text(message: str) -> Callable[[Any], str]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.core.models import BaseModel, ScopedQuerySet
+from xiaoneng.core.validators import validate_phone
 
 
 class RoleCode(models.TextChoices):
@@ -86,7 +87,7 @@ class User(AbstractUser, BaseModel):
         related_name="members",
     )
     roles = models.ManyToManyField(Role, verbose_name=_("角色"), blank=True, related_name="users")
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_phone])
     party_branch = models.ForeignKey(
         "units.PartyBranch",
         verbose_name=_("所在党支部"),
@@ -102,6 +103,9 @@ class User(AbstractUser, BaseModel):
 
     audit_exclude = ("created_at", "updated_at", "last_login")
     history_actions = {"revoke_tokens": _("撤销 API 令牌")}
+    # Django's own bookkeeping, which nobody here sets: left out of the change history.
+    history_hidden = ("is_staff", "is_superuser", "last_login", "first_name", "last_name",
+                      "date_joined")  # fmt: skip
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")

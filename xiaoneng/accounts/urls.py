@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("users/", views.user_list, name="user_list"),
+    path("members/", views.members, name="members"),
     path("users/new/", views.user_form, name="user_create"),
     path("users/export.xlsx", views.user_export, name="user_export"),
     path("users/import/", views.user_import, name="user_import"),

@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from xiaoneng.accounts.ledgers import USERS
 from xiaoneng.accounts.models import ApiToken, User
 from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
+from xiaoneng.core.converters import parse_id
 from xiaoneng.core.versioning import StaleEdit, version_of
 from xiaoneng.core.xlsx import ImportFailed, xlsx_response
 from xiaoneng.units.models import Unit
@@ -65,7 +67,7 @@ def _listed_users(request):
     (core/_filter_errors.html) and left out."""
     users = _managed_users(request).select_related("unit").prefetch_related("roles")
     filterset = UserFilterSet(request.GET or None, queryset=users, request=request)
-    return filterset, filterset.qs.order_by("unit__path", "username")
+    return filterset, filterset.qs.order_by("unit__sort_key", "username")
 
 
 @login_required
@@ -245,3 +247,35 @@ def user_import_template(request: HttpRequest) -> HttpResponse:
     }
     content = USERS.template([[example.get(c.key) for c in USERS.imported()]])
     return xlsx_response(content, "人员导入模板.xlsx")
+
+
+MEMBERS_LIMIT = 20
+
+
+@login_required
+def members(request: HttpRequest) -> HttpResponse:
+    """The person pickers' search (core.widgets.PersonPicker): the active members of one unit
+    (`unit`, an id) whom the user may see, matching `q` (user name or name), by name. A unit
+    the user may not see has no members to them."""
+    if not policy.can_any(request.user, "view", Unit):
+        raise PermissionDenied
+    unit_id = parse_id(request.GET.get("unit"))
+    unit = Unit.objects.restrict(request.user, "view").filter(pk=unit_id).first()
+    people = User.objects.none()
+    if unit is not None:
+        people = User.objects.restrict(request.user, "view").filter(unit=unit, is_active=True)
+    for word in request.GET.get("q", "").split()[:3]:
+        people = people.filter(Q(username__icontains=word[:40]) | Q(name__contains=word[:40]))
+    found = list(people.order_by("name", "username")[: MEMBERS_LIMIT + 1])
+    results = [
+        {
+            "value": p.username,
+            "name": p.name,
+            "label": f"{p.name}（{p.username}）" if p.name else p.username,
+        }
+        for p in found[:MEMBERS_LIMIT]
+    ]
+    return JsonResponse(
+        {"results": results, "more": len(found) > MEMBERS_LIMIT},
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -16,6 +16,8 @@ its class per instance again.
 import copy
 
 import django_filters
+import django_filters.conf
+import django_filters.widgets
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,10 +43,37 @@ class SharedFilters(SharedFields):
         return copies
 
 
+ALL = _("全部")
+
+
+class AllYesNo(forms.Select):
+    """A yes/no filter's choices: 全部 (no filter), 是, 否 (Django's own read 未知/是/否)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", ALL), ("true", _("是")), ("false", _("否"))])
+
+
+def with_all_choice(filters: dict) -> dict:
+    """Every filter's empty choice reads 全部 (never django-filter's "---------")."""
+    for f in filters.values():
+        if (
+            isinstance(f, django_filters.ChoiceFilter)
+            and f.extra.get("empty_label", django_filters.conf.settings.EMPTY_CHOICE_LABEL)
+            == django_filters.conf.settings.EMPTY_CHOICE_LABEL
+        ):
+            f.extra["empty_label"] = ALL
+        elif isinstance(f, django_filters.BooleanFilter):
+            widget = f.extra.get("widget")
+            if widget is None or widget in (django_filters.widgets.BooleanWidget,
+                                            forms.NullBooleanSelect):  # fmt: skip
+                f.extra["widget"] = AllYesNo
+    return filters
+
+
 class FilterSet(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
-        return SharedFilters(super().get_filters())
+        return SharedFilters(with_all_choice(super().get_filters()))
 
     def get_form_class(self):
         cls = type(self)

@@ -15,7 +15,8 @@ The imports read dates through `date_error` as well (projects.parsing.parse_date
 """
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -81,9 +82,40 @@ else:
     _FormBase = object
 
 
+DASHES = "---------"  # Django's empty choice (ModelChoiceField, a model field's blank choice)
+
+
+def empty_choice_label(field) -> str:
+    """What a form's empty choice reads: 请选择 where a choice is required, 无 where none is
+    (filters read 全部: core.filters)."""
+    return str(gettext_lazy("请选择") if field.required else gettext_lazy("无"))
+
+
+def name_empty_choice(field) -> None:
+    """Replace Django's "---------" on one field (a form's own copy) by words, once."""
+    if getattr(field, "_empty_choice_named", False):
+        return
+    field._empty_choice_named = True
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = empty_choice_label(field)
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices: list[Any] = list(cast(Iterable[Any], field.choices))
+        if any(value == "" and str(label) == DASHES for value, label in choices):
+            label = empty_choice_label(field)
+            field.choices = [(v, label if v == "" and str(t) == DASHES else t) for v, t in choices]
+
+
 class BoundedInputMixin(_FormBase):
     """Every text field gets its maximum, and every cleaned value that is a date must lie
-    in the window (a custom field that cleans to a date is checked too)."""
+    in the window (a custom field that cleans to a date is checked too). An empty choice
+    reads 请选择 or 无, never "---------" (also on fields a subclass changes after
+    __init__: it is named when the field is rendered)."""
+
+    def __getitem__(self, name):
+        bound = super().__getitem__(name)
+        name_empty_choice(bound.field)
+        return bound
 
     def full_clean(self):
         for field in self.fields.values():  # this form's own copies of the fields

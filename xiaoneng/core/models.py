@@ -1,6 +1,8 @@
 """What every model of the project shares: the change log, soft delete and the scope gate."""
 
 import copy
+from datetime import UTC
+from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -70,7 +72,9 @@ class ChangeLog(models.Model):
         "publish": _("公开曝光"),
         "unpublish": _("撤回曝光"),
     }
-    HIDDEN_FIELDS = {"id", "path", "depth", "deleted_at", "created_at", "updated_at"}
+    # Bookkeeping, and `ref` (a stored "app_label.model:pk" reference: its page shows the row
+    # it names as a link, to those who may see it; core_tags.ref_link).
+    HIDDEN_FIELDS = {"id", "path", "depth", "deleted_at", "created_at", "updated_at", "ref"}
 
     def action_label(self) -> str:
         """The action in words; a model names its own actions in `history_actions`."""
@@ -81,49 +85,95 @@ class ChangeLog(models.Model):
         return str(label)
 
     def _fields(self) -> tuple[dict, set]:
+        """{key: field} for the model's concrete fields (by name and attname) and its
+        many-to-many fields (recorded by name); the keys the history leaves out."""
         model = self.content_type.model_class()
         fields = {}
         if model is not None:
             for f in model._meta.concrete_fields:
                 fields[f.attname] = fields[f.name] = f
+            for f in model._meta.many_to_many:
+                fields[f.name] = f
         return fields, self.HIDDEN_FIELDS | set(getattr(model, "history_hidden", ()))
 
     def _shown_changes(self) -> list[tuple[str, object, object]]:
-        _fields, hidden = self._fields()
-        return [
+        fields, hidden = self._fields()
+        shown = [
             (key, old, new)
             for key, old, new in self.changed_fields()
-            if key not in hidden and not (old in ("", None) and new in ("", None))
+            if key not in hidden
+            and not (old in ("", None, []) and new in ("", None, []))
+            and not (key in fields and fields[key].name in hidden)
         ]
+        # In the order the model declares its fields (as its forms show them).
+        last = 1 << 30
+        return sorted(
+            shown,
+            key=lambda c: fields[c[0]].creation_counter if c[0] in fields else last,
+        )
 
-    def display_changes(self, names: dict | None = None) -> list[tuple[str, object, object]]:
-        """Changed fields as people read them: Chinese field names, choices by their labels,
-        yes/no for flags, related rows by name; internal bookkeeping left out (HIDDEN_FIELDS,
-        and a model's own `history_hidden`). `names`: from related_names() over a whole page
-        of entries (otherwise this entry's own are looked up)."""
+    def display_changes(self, names: dict | None = None) -> list["Change"]:
+        """Changed fields as people read them: Chinese field names in the model's order,
+        choices by their labels, yes/no for flags, related rows (also many-to-many, such
+        as roles and co-units) by name, times in the local time zone; a secret only as
+        "changed"; internal bookkeeping left out (HIDDEN_FIELDS, and a model's own
+        `history_hidden`). `names`: from related_names() over a whole page of entries
+        (otherwise this entry's own are looked up)."""
         fields, _hidden = self._fields()
         changes = self._shown_changes()
         if names is None:
             names = related_names([self])
+        model = self.content_type.model_class()
+        secrets = {"password", *getattr(model, "audit_secret", ())}
         rows = []
         for key, old, new in changes:
             field = fields.get(key)
             label = str(field.verbose_name) if field is not None else key
-            rows.append((label, _readable(field, old, names), _readable(field, new, names)))
+            if field is not None and field.name in secrets:
+                if self.action == "create" or old in ("", None):
+                    rows.append(Change(label, None, _("已设置"), text=_("%s已设置") % label))
+                else:
+                    rows.append(Change(label, None, _("已修改"), text=_("%s已修改") % label))
+                continue
+            rows.append(Change(label, _readable(field, old, names), _readable(field, new, names)))
         return rows
 
 
+class Change(tuple):
+    """(field label, old value, new value) as people read them; `text`, when set, is the
+    whole line to show instead (a password: "密码已修改", never its fingerprint)."""
+
+    text: str
+
+    def __new__(cls, label, old, new, *, text: str = ""):
+        self = super().__new__(cls, (label, old, new))
+        self.text = text
+        return self
+
+    def __reduce__(self):  # tuple's own would drop `text`
+        return (_rebuild_change, (tuple(self), self.text))
+
+
+def _rebuild_change(values, text):
+    return Change(*values, text=text)
+
+
 def related_names(entries) -> dict:
-    """{(model, pk): str(row)} for the foreign keys the entries changed: one query per
-    related model for the whole list."""
+    """{(model, pk): str(row)} for the foreign keys and many-to-many fields the entries
+    changed: one query per related model for the whole list."""
     wanted: dict = {}
     for entry in entries:
         fields, _hidden = entry._fields()
         for key, old, new in entry._shown_changes():
             field = fields.get(key)
-            if field is not None and field.is_relation and field.many_to_one:
-                ids = wanted.setdefault(field.related_model, set())
-                ids.update(v for v in (old, new) if v not in ("", None))
+            if field is None or not field.is_relation:
+                continue
+            ids = wanted.setdefault(field.related_model, set())
+            for value in (old, new):
+                if field.many_to_many and isinstance(value, list):
+                    ids.update(value)
+                elif field.many_to_one and value not in ("", None):
+                    ids.add(value)
     names = {}
     for related, ids in wanted.items():
         for pk, row in related._base_manager.in_bulk(ids).items():
@@ -136,13 +186,43 @@ def _readable(field, value, names):
         return None
     if field is None:
         return value
+    if field.is_relation and field.many_to_many:
+        if not isinstance(value, list):
+            return value
+        if not value:
+            return None
+        return "、".join(
+            str(names.get((field.related_model, pk), _("已删除的记录"))) for pk in value
+        )
     if field.is_relation and field.many_to_one:
-        return names.get((field.related_model, value), value)
+        return names.get((field.related_model, value), _("已删除的记录"))
     if isinstance(field, models.BooleanField):
         return _("是") if value else _("否")
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        return _local_time(value)
+    if isinstance(field, models.DecimalField):  # money as the pages write it: 3,130.00
+        try:
+            return f"{Decimal(str(value)):,}"
+        except InvalidOperation:
+            return value
     return value
+
+
+def _local_time(value: str) -> str:
+    """A recorded time (ISO text, UTC) as offices read it: 2026-11-30 14:05, local time."""
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        return value
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def loaded_values(pairs) -> dict:

@@ -5,29 +5,29 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xiaoneng.core import policy
 from xiaoneng.core.models import BaseModel
 from xiaoneng.core.nav import entries_for
+from xiaoneng.core.workbench import panels_for
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The workbench (工作台): per role, the counters of what needs attention, each a link to
+    the list it counts (core.workbench). A resident, who sees no staff data, gets a page
+    that says what they can do here."""
+    user = request.user
+    if not getattr(user, "is_staff_member", False):
+        return render(request, "core/home_resident.html", {"modules": entries_for(user)})
     panels = [
-        template
-        for config in apps.get_app_configs()
-        for template in getattr(config, "home_panels", ())
+        (panel, render_to_string(panel.template, panel.context, request) if panel.template else "")
+        for panel in panels_for(user)
     ]
-    return render(
-        request,
-        "core/home.html",
-        {
-            "modules": entries_for(request.user),
-            "panels": panels if getattr(request.user, "is_staff_member", False) else [],
-        },
-    )
+    return render(request, "core/home.html", {"panels": panels})
 
 
 def _restorable_models():

@@ -72,17 +72,43 @@ def pace_q(today: dt.date, points: int, *, strict: bool) -> Q:
     )
 
 
-def missing_report_q(today: dt.date) -> Q:
-    from xiaoneng.projects.services import required_report_month
-
-    required = required_report_month(today)
-    year, month0 = divmod(required, 12)
+def outstanding_q(index: int) -> Q:
+    """Started by the end of the month `index` (month_index) and without its report yet:
+    the projects that owe that month's 月度调度表."""
+    year, month0 = divmod(index, 12)
     first_after = add_months(dt.date(year, month0 + 1, 1), 1)
     return (
         STARTED_Q
         & Q(actual_start__lt=first_after)
-        & (Q(last_report_month__isnull=True) | Q(last_report_month__lt=required))
+        & (Q(last_report_month__isnull=True) | Q(last_report_month__lt=index))
     )
+
+
+def missing_report_q(today: dt.date) -> Q:
+    """缺报: the latest month already due (its deadline passed) has no report."""
+    from xiaoneng.projects.services import required_report_month
+
+    return outstanding_q(required_report_month(today))
+
+
+def report_month(today: dt.date) -> dt.date:
+    """The month whose report is asked for now: last month (due by REPORT_DUE_DAY of this
+    month; after that day, missing)."""
+    return add_months(today.replace(day=1), -1)
+
+
+def report_deadline(today: dt.date) -> dt.date:
+    """The deadline of `report_month(today)`'s report (services.report_due_date)."""
+    from xiaoneng.projects.services import report_due_date
+
+    month = report_month(today)
+    return report_due_date(month.year, month.month)
+
+
+def due_report_q(today: dt.date) -> Q:
+    """待报: active projects that owe last month's report (before or after its deadline)."""
+    month = report_month(today)
+    return ACTIVE & outstanding_q(month_index(month.year, month.month))
 
 
 def conditions(today: dt.date) -> dict[str, tuple[Q, Q]]:
@@ -136,7 +162,8 @@ def annotate(qs, today: dt.date):
 
 
 def filter_level(qs, level: str, today: dt.date):
-    """level: "red", "yellow" (exactly yellow), "warned" (yellow or red), "missing"."""
+    """level: "red", "yellow" (exactly yellow), "warned" (yellow or red), "missing",
+    "due" (last month's report not in yet)."""
     conds = conditions(today)
     any_yellow, any_red = _any(conds)
     if level == "red":
@@ -147,6 +174,8 @@ def filter_level(qs, level: str, today: dt.date):
         return qs.filter(any_yellow | any_red)
     if level == "missing":
         return qs.filter(ACTIVE & missing_report_q(today))
+    if level == "due":
+        return qs.filter(due_report_q(today))
     return qs
 
 

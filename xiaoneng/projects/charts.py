@@ -1,6 +1,6 @@
 """Chart specifications for the dashboard and the big screen, and the summary workbook.
 
-A chart is a dict {id, title, kind, unit, labels, series: [{name, data}]}: the template
+A chart is a dict {id, title, kind, unit, labels, series: [{name, data, unit, mark, axis}]}: the template
 passes it to the page in the chart element's `data-spec` attribute (JSON; not a
 `json_script` block, which htmx drops from swapped content while `allowScriptTags` is
 off — the big screen refreshes by swapping) and renders the very same numbers as a
@@ -8,53 +8,49 @@ off — the big screen refreshes by swapping) and renders the very same numbers 
 """
 
 import io
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from xiaoneng.projects.formats import COUNT, PERCENT, YI, to_yi
 from xiaoneng.units.names import common_name, stem
-
-YI = Decimal(10000)
 
 
 def _num(value):
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+    return None if value is None else float(value)
 
 
 def _yi(value) -> float:
-    return float((value / YI).quantize(Decimal("0.01")))
+    return float(to_yi(value))
 
 
-def chart(cid, title, kind, labels, series, unit="") -> dict:
-    labels = [str(label) for label in labels]
-    # A series named "…（个）" next to money series goes on a second axis (counts vs 亿元).
-    mixed = len({("个" in str(name)) for name, _d in series}) > 1
-    series = [
-        {
-            "name": str(name),
-            "data": [_num(v) for v in data],
-            "axis": int(mixed and "个" in str(name)),
-        }
-        for name, data in series
-    ]
+def series(name, data, unit, mark: str = "bar") -> dict:
+    """One series: its values in `unit` (亿元, %, 个) and its mark. Counts beside money are
+    a line on an axis of their own, never bars on a second scale that look comparable."""
+    return {"name": str(name), "data": [_num(v) for v in data], "unit": unit, "mark": mark}
+
+
+def chart(cid, title, kind, labels, series_list) -> dict:
+    """kind: "bar" (categories along the bottom), "hbar" (categories down the side, for long
+    names), "line". The chart's unit (in its title) is its first series'; a series of
+    another unit goes on a second axis (`axis` 1)."""
+    unit = series_list[0]["unit"] if series_list else ""
+    for s in series_list:
+        s["axis"] = int(s["unit"] != unit)
     return {
         "id": cid,
         "title": str(title),
         "kind": kind,
         "unit": str(unit),
-        "labels": labels,
-        "series": series,
+        "labels": [str(label) for label in labels],
+        "series": series_list,
     }
 
 
 def table_rows(spec: dict) -> list[list]:
-    """The chart's numbers row by row, for its table view."""
+    """The chart's numbers row by row, for its table view: [label, (value, unit), …]."""
     return [
-        [label, *(s["data"][i] for s in spec["series"])] for i, label in enumerate(spec["labels"])
+        [label, *((s["data"][i], s["unit"]) for s in spec["series"])]
+        for i, label in enumerate(spec["labels"])
     ]
 
 
@@ -62,106 +58,91 @@ RATE_KEYS = {"start_rate", "in_stats_rate", "in_stats_rate_of_started", "complet
 MONEY_KEYS = {"total_investment", "annual_plan", "completed_ytd"}
 
 
-SCREEN_INDUSTRIES = 6  # the big screen shows the largest industries, the rest as "其他"
+def rank_values(ranked, rank) -> tuple[list, str]:
+    if rank in RATE_KEYS:
+        return [r[rank] for r in ranked], PERCENT
+    if rank in MONEY_KEYS:
+        return [_yi(r[rank]) for r in ranked], YI
+    return [r[rank] for r in ranked], COUNT
 
 
 def dashboard_charts(
     summary, ranked, rank, rank_label, trend, by_county, *, screen: bool = False
 ) -> list[dict]:
-    """The six charts of the dashboard; `screen`: as the big screen shows them (short
-    unit names, the industries as horizontal bars, the months as numbers)."""
+    """The six charts of the dashboard; `screen`: as the big screen shows them (short unit
+    names, the months as numbers). Every industry is drawn (no "其他" hiding the small
+    ones); money and counts never share a kind of mark."""
     where = _("县市区") if by_county else _("州市")
     label = stem if screen else common_name
     names = [label(r["name"]) for r in ranked]
-    if rank in RATE_KEYS:
-        rank_values, unit = [r[rank] for r in ranked], "%"
-    elif rank in MONEY_KEYS:
-        rank_values, unit = [_yi(r[rank]) for r in ranked], _("亿元")
-    else:
-        rank_values, unit = [r[rank] for r in ranked], _("个")
-    industries = summary["by_industry"]
-    if screen:  # by investment, largest first
-        industries = sorted(industries, key=lambda r: -r["total_investment"])
-    if screen and len(industries) > SCREEN_INDUSTRIES + 1:
-        rest = industries[SCREEN_INDUSTRIES:]
-        other = {
-            "name": _("其他"),
-            **{k: sum(r[k] for r in rest) for k in ("projects", "total_investment", "annual_plan")},
-        }
-        industries = [*industries[:SCREEN_INDUSTRIES], other]
-    charts = [
+    values, unit = rank_values(ranked, rank)
+    industries = sorted(summary["by_industry"], key=lambda r: -r["total_investment"])
+    total_brackets = summary["total_investment_brackets"]
+    annual_brackets = summary["annual_plan_brackets"]
+    industry_series = [series(_("总投资"), [_yi(r["total_investment"]) for r in industries], YI)]
+    if not screen:
+        industry_series.append(
+            series(_("年度计划投资"), [_yi(r["annual_plan"]) for r in industries], YI)
+        )
+    return [
         chart(
             "chart-rank",
             _("各%(where)s%(kpi)s排名") % {"where": where, "kpi": rank_label},
             "bar",
             names,
-            [(rank_label, rank_values)],
-            unit,
+            [series(rank_label, values, unit)],
         ),
         chart(
             "chart-rates",
-            _("各%s开工率、入库率、投资完成率") % where,
+            _("开工率、入库率、投资完成率")
+            if screen
+            else _("各%s开工率、入库率、投资完成率") % where,
             "bar",
             names,
             [
-                (_("开工率"), [r["start_rate"] for r in ranked]),
-                (_("入库率"), [r["in_stats_rate"] for r in ranked]),
-                (_("投资完成率"), [r["completion_rate"] for r in ranked]),
+                series(_("开工率"), [r["start_rate"] for r in ranked], PERCENT),
+                series(_("入库率"), [r["in_stats_rate"] for r in ranked], PERCENT),
+                series(_("投资完成率"), [r["completion_rate"] for r in ranked], PERCENT),
             ],
-            "%",
         ),
         chart(
             "chart-industry",
-            _("分行业总投资") if screen else _("分行业项目数与投资"),
-            "hbar" if screen else "bar",
+            _("分行业投资"),
+            "hbar",
             [r["name"] for r in industries],
-            [(_("总投资"), [_yi(r["total_investment"]) for r in industries])]
-            if screen
-            else [
-                (_("项目数（个）"), [r["projects"] for r in industries]),
-                (_("总投资（亿元）"), [_yi(r["total_investment"]) for r in industries]),
-                (_("年度计划（亿元）"), [_yi(r["annual_plan"]) for r in industries]),
-            ],
-            _("亿元") if screen else "",
+            industry_series,
         ),
         chart(
             "chart-total-brackets",
-            _("总投资规模（累计，含本数）"),
+            _("总投资规模累计"),
             "bar",
-            [_("≥%s亿") % b["min_yi"] for b in summary["total_investment_brackets"]],
+            [_("≥%s亿") % b["min_yi"] for b in total_brackets],
             [
-                (_("项目数（个）"), [b["projects"] for b in summary["total_investment_brackets"]]),
-                (
-                    _("总投资（亿元）"),
-                    [_yi(b["total_investment"]) for b in summary["total_investment_brackets"]],
-                ),
+                series(_("总投资"), [_yi(b["total_investment"]) for b in total_brackets], YI),
+                series(_("项目数（个）"), [b["projects"] for b in total_brackets], COUNT, "line"),
             ],
         ),
         chart(
             "chart-annual-brackets",
-            _("年度计划投资规模（累计，含本数）"),
+            _("年度计划投资规模累计"),
             "bar",
-            [_("≥%s亿") % b["min_yi"] for b in summary["annual_plan_brackets"]],
+            [_("≥%s亿") % b["min_yi"] for b in annual_brackets],
             [
-                (_("项目数（个）"), [b["projects"] for b in summary["annual_plan_brackets"]]),
-                (
-                    _("年度计划（亿元）"),
-                    [_yi(b["annual_plan"]) for b in summary["annual_plan_brackets"]],
-                ),
+                series(_("年度计划投资"), [_yi(b["annual_plan"]) for b in annual_brackets], YI),
+                series(_("项目数（个）"), [b["projects"] for b in annual_brackets], COUNT, "line"),
             ],
         ),
         chart(
             "chart-trend",
-            _("月度完成投资（月）") if screen else _("月度完成投资"),
-            "line",
+            _("月度完成投资"),
+            "bar",
             [str(t["month"]) if screen else _("%d月") % t["month"] for t in trend],
             [
-                (_("当月完成（亿元）"), [_yi(t["completed"]) for t in trend]),
-                (_("累计完成（亿元）"), [_yi(t["completed_cumulative"]) for t in trend]),
+                series(_("当月完成"), [_yi(t["completed"]) for t in trend], YI),
+                series(_("累计完成"), [_yi(t["completed_cumulative"]) for t in trend], YI, "line"),
             ],
         ),
     ]
-    return charts
 
 
 SUMMARY_COLUMNS = [

@@ -17,7 +17,15 @@ from django.utils import timezone
 from xiaoneng.core import audit
 from xiaoneng.core.policy import SYSTEM
 from xiaoneng.projects.alerts import expected_share
-from xiaoneng.projects.models import Batch, Industry, MonthlyReport, Project, month_index, stage_of
+from xiaoneng.projects.models import (
+    Batch,
+    Industry,
+    MonthlyReport,
+    Project,
+    month_index,
+    name_from_code,
+    stage_of,
+)
 from xiaoneng.projects.parsing import add_months
 from xiaoneng.projects.services import ensure_default_industries, required_report_month
 from xiaoneng.units.models import Level
@@ -30,6 +38,8 @@ YELLOW, RED = 0.13, 0.06
 WORDS = ["高速公路", "产业园", "水库", "光伏电站", "物流园", "旅游综合体", "数据中心", "医院",
          "学校", "污水处理厂", "城市更新", "口岸设施", "农业示范园", "新材料基地"]  # fmt: skip
 CENT = Decimal("0.01")
+# 包保领导; 李明 is the demo's provincial leader (sheng_ld), who finds his on the workbench.
+LEADERS = ["张伟", "李明", "王强", "刘洋", "陈静", "杨帆"]
 
 
 def recent_batches(today: dt.date, count: int = 3) -> list[tuple[str, str, dt.date]]:
@@ -39,7 +49,7 @@ def recent_batches(today: dt.date, count: int = 3) -> list[tuple[str, str, dt.da
     while len(found) < count:
         ceremony = dt.date(year, quarter * 3, CEREMONY_DAY)
         if ceremony <= today:
-            found.append((f"{year}Q{quarter}", f"{year}年第{quarter}季度集中开工", ceremony))
+            found.append((f"{year}Q{quarter}", name_from_code(f"{year}Q{quarter}"), ceremony))
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     return found[::-1]
 
@@ -149,7 +159,7 @@ def load(ctx: dict) -> None:
                 in_stats=stats_on is not None,
                 in_stats_on=stats_on,
                 owner=f"{pref.name[:2]}建设投资有限公司",
-                leader_in_charge=rng.choice(["张伟", "李娜", "王强", "刘洋", "陈静", "杨帆"]),
+                leader_in_charge=rng.choice(LEADERS),
                 private_investment=rng.random() < 0.3,
                 top_priority=rng.random() < 0.1,
             )

@@ -16,11 +16,13 @@ import copy
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from xiaoneng.core.converters import parse_id
 from xiaoneng.core.filters import FilterSet
 from xiaoneng.projects import alerts
 from xiaoneng.projects.models import IN_STATS_Q, Batch, Industry, Project, Status, stage_sql
@@ -30,7 +32,8 @@ WARNING_CHOICES = [
     ("warned", _("黄灯或红灯")),
     ("red", _("红灯")),
     ("yellow", _("黄灯")),
-    ("missing", _("月报缺报")),
+    ("due", _("上月月度调度表待报")),
+    ("missing", _("月度调度表缺报")),
 ]
 
 
@@ -47,7 +50,15 @@ class ScopeFilterSet(FilterSet):
         label=_("批次"), field_name="batch__code", to_field_name="code", distinct=False,
         queryset=Batch.objects.none(), widget=forms.SelectMultiple(attrs={"size": 2}),
     )  # fmt: skip
-    prefecture = django_filters.ModelChoiceFilter(label=_("州市"), queryset=Unit.objects.none())
+    # Choosing a prefecture narrows the counties (server-side below; in the page, htmx asks
+    # for the county choices of the new prefecture: projects:county_choices).
+    prefecture = django_filters.ModelChoiceFilter(
+        label=_("州市"), queryset=Unit.objects.none(),
+        widget=forms.Select(attrs={
+            "hx-get": reverse_lazy("projects:county_choices"), "hx-trigger": "change",
+            "hx-target": "#id_county", "hx-swap": "outerHTML", "hx-include": "this",
+        }),
+    )  # fmt: skip
     county = django_filters.ModelChoiceFilter(label=_("县市区"), queryset=Unit.objects.none())
     industry = django_filters.ModelChoiceFilter(label=_("行业"), queryset=Industry.objects.none())
 
@@ -56,13 +67,18 @@ class ScopeFilterSet(FilterSet):
         fields = ["batch", "prefecture", "county", "industry"]
 
     @staticmethod
-    def choices(actor) -> dict:
-        """The rows each choice filter offers `actor`."""
+    def choices(actor, prefecture_id=None) -> dict:
+        """The rows each choice filter offers `actor`; with a prefecture chosen (its id, as
+        typed), the counties are that prefecture's."""
         units = Unit.objects.restrict(actor, "view").order_by("code")
+        counties = units.filter(level=Level.COUNTY)
+        pk = parse_id(prefecture_id) if prefecture_id else None
+        if pk is not None:
+            counties = counties.filter(parent_id=pk)
         return {
             "batch": Batch.objects.restrict(actor, "view"),
             "prefecture": units.filter(level=Level.PREFECTURE),
-            "county": units.filter(level=Level.COUNTY),
+            "county": counties,
             "industry": Industry.objects.restrict(actor, "view"),
         }
 
@@ -70,7 +86,8 @@ class ScopeFilterSet(FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         # This instance's own choice filters, holding the actor's rows (core.filters shares
         # a filter's parts between instances, its `extra` included: those stay unchanged).
-        for name, rows in self.choices(getattr(request, "user", None)).items():
+        prefecture_id = (data or {}).get("prefecture")
+        for name, rows in self.choices(getattr(request, "user", None), prefecture_id).items():
             filter_ = copy.copy(self.filters[name])
             filter_.extra = dict(filter_.extra)
             filter_.__dict__.pop("_field", None)
@@ -80,6 +97,24 @@ class ScopeFilterSet(FilterSet):
     def get_form_class(self):
         # The choices are the actor's: the form class is built per instance (core.filters).
         return django_filters.FilterSet.get_form_class(self)
+
+
+# How a 包保领导 cell lists several people: "张伟、李娜", "张伟,李娜", "张伟 李娜".
+LEADER_SEPARATORS = ("、", "，", ",", "；", ";", "/", " ")
+
+
+def leader_q(name: str) -> Q:
+    """Projects whose 包保领导 (free text) names `name`: the whole cell, or one of the names
+    it lists — never a part of a longer name (王强 is not 王强华)."""
+    name = name.strip()
+    if not name:
+        return Q(pk__in=[])
+    found = Q(leader_in_charge=name)
+    for sep in LEADER_SEPARATORS:
+        found |= Q(leader_in_charge__startswith=name + sep)
+        found |= Q(leader_in_charge__endswith=sep + name)
+        found |= Q(leader_in_charge__contains=sep + name + sep)
+    return found
 
 
 class ProjectFilterSet(ScopeFilterSet):
@@ -97,10 +132,11 @@ class ProjectFilterSet(ScopeFilterSet):
         widget=forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))]),
     )  # fmt: skip
     q = django_filters.CharFilter(label=_("编号或名称"), method="search")
+    leader = django_filters.CharFilter(label=_("包保领导"), method="filter_leader")
 
     class Meta:
         model = Project
-        fields = [*ScopeFilterSet.Meta.fields, "status", "warning", "in_stats", "q"]
+        fields = [*ScopeFilterSet.Meta.fields, "status", "warning", "in_stats", "q", "leader"]
 
     def filter_status(self, queryset, name, value):
         return queryset.alias(stage_now=stage_sql()).filter(stage_now=value)
@@ -110,6 +146,9 @@ class ProjectFilterSet(ScopeFilterSet):
 
     def filter_in_stats(self, queryset, name, value):
         return queryset.filter(IN_STATS_Q if value else ~IN_STATS_Q)
+
+    def filter_leader(self, queryset, name, value):
+        return queryset.filter(leader_q(value))
 
     def search(self, queryset, name, value):
         value = value.strip()

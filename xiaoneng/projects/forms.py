@@ -117,7 +117,7 @@ class ProjectForm(VersionedFormMixin, PROJECTS.form_class(PROJECTS.updatable(), 
 
 class BatchForm(VersionedFormMixin, Form):
     name = forms.CharField(label=_("名称"), max_length=100, required=False,
-                           help_text=_("如 2022年第2季度集中开工"))  # fmt: skip
+                           help_text=_("如 2022年第二季度集中开工；不填时按批次编号命名"))  # fmt: skip
     ceremony_date = date_field(
         label=_("集中开工日期"), help_text=_("如 2022-06-08、2022/6/8、2022年6月8日")
     )

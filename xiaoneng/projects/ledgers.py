@@ -180,3 +180,32 @@ REPORTS = Ledger(
         ),
     ],
 )  # fmt: skip
+
+
+# The monthly sheet a reporter downloads (月度调度表): the report ledger's columns with the
+# reporter's projects filled in, and, for reference only, each project's name and its
+# figures so far this year. The import reads the report columns and passes over these.
+REFERENCE_HEADERS = ("项目名称", "上月本年累计(万元)")
+
+
+def monthly_sheet(rows, *, year: int, month: int) -> bytes:
+    """`rows`: (project, year-to-date figure so far or None) in order. Returns the .xlsx."""
+    from xiaoneng.core.xlsx import write_xlsx
+
+    columns = REPORTS.imported()
+    headers = [columns[0].header, REFERENCE_HEADERS[0]]
+    headers += [c.header for c in columns[1:3]]
+    headers += [REFERENCE_HEADERS[1]]
+    headers += [c.header for c in columns[3:]]
+    notes = {
+        1: "参考，导入时不读取",
+        4: "参考：本年截至上次填报的累计完成投资，导入时不读取",
+        5: "只填本月完成即可，本年累计自动计算",
+        6: "也可只填本年累计",
+    }
+    widths = [16, 36, 8, 8, 20, 20, 22, 30, 30]
+    body = (
+        [project.code, project.name, year, month, so_far, None, None, None, None]
+        for project, so_far in rows
+    )
+    return write_xlsx(headers, body, sheet=REPORTS.name, widths=widths, notes=notes)

@@ -1,6 +1,7 @@
 """重大项目调度: batches, industries, projects, monthly reports and web import jobs."""
 
 import json
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +29,18 @@ DEFAULT_INDUSTRIES = [
 ]
 
 
+_QUARTER_CODE = re.compile(r"^(?P<year>\d{4})\s*Q(?P<quarter>[1-4])$", re.IGNORECASE)
+
+
+def name_from_code(code: str) -> str:
+    """A batch's name from its code: 2026Q4 → 2026年第四季度集中开工 ("" for another code)."""
+    match = _QUARTER_CODE.match(code.strip())
+    if match is None:
+        return ""
+    quarter = "一二三四"[int(match["quarter"]) - 1]
+    return f"{match['year']}年第{quarter}季度集中开工"
+
+
 def month_index(year: int, month: int) -> int:
     """Months since year 0: consecutive months differ by one (2022-12 → 2023-01)."""
     return year * 12 + month - 1
@@ -46,7 +59,12 @@ class Batch(BaseModel):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name or self.code
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name given, else the one its code implies (2026Q4 → 2026年第四季度集中开工)."""
+        return self.name or name_from_code(self.code) or self.code
 
 
 class Industry(BaseModel):

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from xiaoneng.core import policy
 from xiaoneng.projects.models import Batch, ImportJob, Industry, MonthlyReport, Project
-from xiaoneng.units.models import Unit, subtree_ids
+from xiaoneng.units.models import Level, Unit, subtree_ids
 
 MANAGERS = ("supervisor", "unit_admin")  # keep the ledger and its projects
 REPORTERS = ("reporter", "supervisor")  # send monthly reports
@@ -38,6 +38,22 @@ def project_reach(prefix: str = ""):
 def project_check(actor, project) -> bool:
     """`project_reach()` for one project: its lead unit lies in the actor's subtree."""
     return policy.within(project.lead_unit, actor)
+
+
+def prefecture_reach(actor) -> Q | None:
+    """`where` of 比一比: the projects of the actor's prefecture (the province: all), so that a
+    county sees where it stands among its prefecture's counties. Only the dashboard's sums
+    by county are read through it, never a project's row."""
+    unit = policy.unit_of(actor)
+    if unit is None:
+        return None
+    if unit.parent_id is None:
+        return Q()
+    ids = [*unit.ancestor_ids(), unit.pk]
+    prefecture = Unit.objects.filter(pk__in=ids, level=Level.PREFECTURE).first()
+    if prefecture is None:  # a provincial department: its own subtree
+        return project_reach()(actor)
+    return Q(prefecture_id=prefecture.pk)
 
 
 def _own_jobs(actor) -> Q | None:
@@ -71,6 +87,12 @@ policy.register(
 )
 policy.register(
     Project,
+    "compare",
+    where=prefecture_reach,
+    doc="比一比：本州市各县市区的汇总数字（开工率等，不含项目明细）；省级：全省",
+)
+policy.register(
+    Project,
     "change",
     roles=MANAGERS,
     where=project_reach(),
@@ -98,6 +120,12 @@ policy.register(
     "import_projects",
     roles=MANAGERS,
     doc="导入项目台账（逐行只能写入本单位及下级的项目）：效能办或单位管理员",
+)
+policy.register(
+    None,
+    "oversee_projects",
+    roles=("supervisor", "leader"),
+    doc="工作台显示本辖区重大项目指标（开工率、入库率、投资完成率）和预警项目：效能办和领导干部",
 )
 policy.register(MonthlyReport, "view", where=project_reach("project__"), doc="所属项目可见")
 policy.register(ImportJob, "view", where=_own_jobs, doc="本人发起的导入")

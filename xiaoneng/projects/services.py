@@ -23,6 +23,7 @@ from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.versioning import StaleEdit, changed_since, check_version, version_at
 from xiaoneng.core.xlsx import CellError, ImportFailed, as_text, iter_chunks
 from xiaoneng.projects import conf
+from xiaoneng.projects.formats import wan
 from xiaoneng.projects.ledgers import PROJECTS, REPORTS
 from xiaoneng.projects.models import (
     DEFAULT_INDUSTRIES,
@@ -32,6 +33,7 @@ from xiaoneng.projects.models import (
     Project,
     Status,
     month_index,
+    name_from_code,
     stage_of,
 )
 from xiaoneng.projects.parsing import add_months, read_ledger
@@ -74,11 +76,12 @@ def may_change_batch(actor, batch: Batch | None) -> bool:
 
 @transaction.atomic
 def save_batch(*, actor, code: str, name: str = "", ceremony_date: dt.date | None = None) -> Batch:
-    """Create the batch `code`, or set the name and ceremony date given (empty: kept)."""
+    """Create the batch `code`, or set the name and ceremony date given (empty: kept). A new
+    batch without a name takes the one its code implies (2026Q4 → 2026年第四季度集中开工)."""
     batch = Batch.all_objects.filter(code=code).first()
     if not may_change_batch(actor, batch):
         raise PermissionDenied(_("只有省效能办可以建立开工批次。"))
-    batch = batch or Batch(code=code)
+    batch = batch or Batch(code=code, name=name_from_code(code))
     batch.name = name or batch.name
     batch.ceremony_date = ceremony_date or batch.ceremony_date
     batch.deleted_at = None
@@ -290,19 +293,21 @@ def check_report(
     if completed_ytd < previous_ytd:
         errors["completed_ytd"] = _("本年累计不能小于 %(m)s 月的累计 %(v)s 万元") % {
             "m": before.month,
-            "v": previous_ytd,
+            "v": wan(previous_ytd),
         }
     elif completed_ytd - previous_ytd != completed_this_month:
         errors["completed_this_month"] = _("本月完成应等于本年累计减去上月累计（%s 万元）") % (
-            completed_ytd - previous_ytd
+            wan(completed_ytd - previous_ytd)
         )
     if after is not None and completed_ytd > after.completed_ytd:
         errors["completed_ytd"] = _("本年累计不能大于 %(m)s 月已报的累计 %(v)s 万元") % {
             "m": after.month,
-            "v": after.completed_ytd,
+            "v": wan(after.completed_ytd),
         }
     if completed_ytd > project.total_investment:
-        errors["completed_ytd"] = _("本年累计不能大于总投资 %s 万元") % project.total_investment
+        errors["completed_ytd"] = _("本年累计不能大于总投资 %s 万元") % wan(
+            project.total_investment
+        )
     return completed_this_month, completed_ytd, errors
 
 
@@ -409,13 +414,60 @@ class _Month:
 
 
 @transaction.atomic
-def import_reports(source, *, actor, file_label: str = "", today: dt.date | None = None) -> int:
-    """Monthly reports of many projects from one sheet; all or nothing. Returns the count.
+def projects_to_report(actor, today: dt.date):
+    """The projects `actor` may report on that owe last month's report (alerts.due_report_q),
+    by code: the rows of their 月度调度表 and the workbench's 待报."""
+    from xiaoneng.projects import alerts
+
+    return (
+        Project.objects.restrict(actor, "report")
+        .filter(alerts.due_report_q(today))
+        .order_by("code")
+    )
+
+
+def monthly_sheet(actor, today: dt.date) -> tuple[dt.date, bytes]:
+    """(the month asked for, the .xlsx): the report sheet prefilled with the projects that
+    owe last month's report, their code, name and this year's figure so far, so that the
+    reporter types only this month's numbers."""
+    from xiaoneng.projects import alerts
+    from xiaoneng.projects.ledgers import monthly_sheet as write_sheet
+
+    month = alerts.report_month(today)
+    projects = list(projects_to_report(actor, today))
+    so_far: dict[int, Decimal] = {}
+    earlier = (
+        MonthlyReport.objects.filter(
+            project__in=[p.pk for p in projects], year=month.year, month__lt=month.month
+        )
+        .order_by("project_id", "month")
+        .values_list("project_id", "completed_ytd")
+    )
+    for pk, ytd in earlier:
+        so_far[pk] = ytd  # the latest month wins
+    rows = [(p, so_far.get(p.pk)) for p in projects]
+    return month, write_sheet(rows, year=month.year, month=month.month)
+
+
+@dataclass
+class ReportImport:
+    count: int  # reports saved
+    skipped: list[str]  # codes of rows left blank (the prefilled sheet's untouched rows)
+
+
+def import_reports(
+    source, *, actor, file_label: str = "", today: dt.date | None = None
+) -> ReportImport:
+    """Monthly reports of many projects from one sheet; all or nothing.
 
     Every row is checked in one pass, against the stored reports and the sheet's other
     rows of the same project and year (its earlier months as the sheet leaves them), so
-    that every error is reported at once; nothing is saved if there is one.
+    that every error is reported at once; nothing is saved if there is one. A row whose
+    figures, progress and difficulties are all empty is passed over (the prefilled sheet
+    lists every project that owes the month; one not typed in is not reported by it).
     """
+    from xiaoneng.projects.ledgers import REFERENCE_HEADERS
+
     if not policy.can_any(actor, "report", Project):
         raise PermissionDenied(_("只有项目填报员或效能办可以填报月度调度。"))
     today = today or timezone.localdate()
@@ -433,9 +485,16 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
         column = REPORTS.header_of(sheet, fname)
         errors.append(CellError(sheet.name, row, column, str(message), shown(value)))
 
+    # The reference columns of the prefilled sheet are not unknown columns.
+    sheet.warnings = [w for w in sheet.warnings if not any(h in w for h in REFERENCE_HEADERS)]
+    typed = ("completed_this_month", "completed_ytd", "progress", "difficulties")
+    skipped: list[str] = []
     rows = []
     blanks = REPORTS.blanks(sheet)  # the optional columns the file leaves out
     for row, cells in sheet.rows:
+        if all(as_text(cells.get(key)) == "" for key in typed):
+            skipped.append(as_text(cells.get("code")))
+            continue
         values, bad = REPORTS.parse_row(sheet, row, cells)
         values = {**blanks, **values}
         code = values["code"]
@@ -452,6 +511,11 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
             texts = {f: values.get(f, "") for f in ("progress", "difficulties")}
             rows.append((row, project, year, month, money, texts, cells))
 
+    if skipped and not rows and not errors:
+        message = _(
+            "表中没有填写任何项目的本月数字，未导入；请在“本月完成投资”或“本年累计”中填写后再上传"
+        )
+        raise ImportFailed([CellError(file_label or sheet.name, 0, "", message)], sheet.warnings)
     # The year-to-date order, per project and year: the stored months, each replaced by
     # the sheet's row for that month once it has been checked (rows in month order).
     rows.sort(key=lambda r: (r[1].pk, r[2], r[3]))
@@ -498,7 +562,7 @@ def import_reports(source, *, actor, file_label: str = "", today: dt.date | None
             difficulties=texts["difficulties"],
             today=today,
         )
-    return len(checked)
+    return ReportImport(count=len(checked), skipped=skipped)
 
 
 # --- Web import --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("export.xlsx", views.summary_export, name="summary_export"),
     path("screen/", views.screen, name="screen"),
+    path("counties/", views.county_choices, name="county_choices"),
     path("list/", views.project_list, name="project_list"),
     path("list/export.xlsx", views.project_export, name="project_export"),
     path("<id:pk>/", views.project_detail, name="project_detail"),

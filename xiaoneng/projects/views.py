@@ -29,11 +29,11 @@ from xiaoneng.projects.forms import (
     ProjectUploadForm,
     UploadForm,
 )
-from xiaoneng.projects.ledgers import PROJECTS, REPORTS
+from xiaoneng.projects.ledgers import PROJECTS
 from xiaoneng.projects.links import can_raise_problem, problem_item_url
 from xiaoneng.projects.models import Batch, ImportJob, Industry, Project
 from xiaoneng.projects.tasks import fail_stalled_jobs
-from xiaoneng.units.models import Level
+from xiaoneng.units.models import Level, Unit
 
 
 def _staff(request) -> None:
@@ -51,18 +51,32 @@ def filtered(request, filterset_class=ScopeFilterSet):
     )
 
 
+def _own_places(user) -> tuple[Unit | None, Unit | None]:
+    """(prefecture, county) the user's unit lies in: where their dashboard opens."""
+    unit = policy.unit_of(user)
+    if unit is None or unit.parent_id is None:
+        return None, None
+    chain = {u.level: u for u in [*unit.ancestors(), unit]}
+    return chain.get(Level.PREFECTURE), chain.get(Level.COUNTY)
+
+
 def _scope(request):
-    """The dashboard's filtered projects, its filters and its labels."""
+    """The dashboard's filtered projects, its filters and its labels. Without a place
+    chosen, a prefecture's or a county's people see their own: a prefecture its counties, a
+    county its projects and its place among its prefecture's counties."""
     filterset = filtered(request)
     qs = filterset.qs  # validates the form: cleaned_data then holds the valid fields only
     data = filterset.form.cleaned_data if filterset.is_bound else {}
     prefecture = data.get("prefecture")
     county = data.get("county")
+    if prefecture is None and county is None:
+        prefecture, county = _own_places(request.user)
     if county is not None and prefecture is None:
         prefecture = county.parent if county.parent.level == Level.PREFECTURE else None
+    batches = list(data.get("batch") or [])
     batch_label, scope = kpis.scope_labels(
         request.user,
-        batches=[b.code for b in data.get("batch") or []],
+        batches=[b.code for b in batches],
         prefecture=prefecture,
         county=county,
         industry=data.get("industry"),
@@ -70,16 +84,43 @@ def _scope(request):
     return filterset.form, data, qs, batch_label, scope, prefecture, county
 
 
+def _batch_names(data: dict) -> str:
+    """The title's batches: their names (2026年第四季度集中开工), or 全部批次."""
+    return "、".join(b.display_name for b in data.get("batch") or []) or _("全部批次")
+
+
+def _compared(request, data: dict, prefecture, year: int) -> list[dict]:
+    """The KPIs of every county of `prefecture` (比一比), over the batches and industry
+    chosen: through the policy's "compare" (a county's people see where they stand among
+    their prefecture's counties; sums only, never a project's row)."""
+    qs = Project.objects.restrict(request.user, "compare").filter(
+        prefecture=prefecture, county__isnull=False
+    )
+    if data.get("batch"):
+        qs = qs.filter(batch__in=data["batch"])
+    if data.get("industry"):
+        qs = qs.filter(industry=data["industry"])
+    return kpis.breakdown(qs, "county", year)
+
+
 def _dashboard_context(request, *, screen: bool = False) -> dict:
     form, data, qs, batch_label, scope, prefecture, county = _scope(request)
+    if prefecture is not None:
+        qs = qs.filter(prefecture=prefecture)
+    if county is not None:
+        qs = qs.filter(county=county)
     today = timezone.localdate()
-    by_county = prefecture is not None and county is None
+    by_county = prefecture is not None
     summary = kpis.summary(qs, batch=batch_label, scope=scope, by_county=by_county)
-    units = summary["by_county"] if by_county else summary["by_prefecture"]
+    if county is not None:
+        units = _compared(request, data, prefecture, summary["year"])
+    else:
+        units = summary["by_county"] if by_county else summary["by_prefecture"]
     rank = request.GET.get("rank") or "projects"
     if rank not in dict(RANK_CHOICES):
         rank = "projects"
     ranked = sorted(units, key=lambda r: (r[rank] is None, -(r[rank] or 0), r["name"]))
+    place = next((i for i, r in enumerate(ranked, 1) if county and r["id"] == county.pk), None)
     # The year of the headline: the trend ends on the same figure.
     year, trend = kpis.monthly_trend(qs, summary["year"])
     return {
@@ -87,10 +128,12 @@ def _dashboard_context(request, *, screen: bool = False) -> dict:
         "summary": summary,
         "scope_label": scope,
         "batch_label": batch_label,
+        "batch_names": _batch_names(data),
         "prefecture": prefecture,
         "county": county,
         "by_county": by_county,
         "ranked": ranked,
+        "place": place,
         "rank": rank,
         "rank_label": dict(RANK_CHOICES)[rank],
         "rank_choices": RANK_CHOICES,
@@ -102,16 +145,25 @@ def _dashboard_context(request, *, screen: bool = False) -> dict:
         ),
         "query": request.GET.urlencode(),
         "drill_query": _drill_query(data),
+        # The places as chosen (one's own are the list's scope already).
+        "list_query": _drill_query(
+            data, prefecture=data.get("prefecture"), county=data.get("county")
+        ),
     }
 
 
-def _drill_query(data: dict) -> str:
-    """Batches and industry carried into a drill-down link, ending with "&" when not empty."""
+def _drill_query(data: dict, *, prefecture=None, county=None) -> str:
+    """Batches and industry (and the place shown, for the project list: the same rows as
+    the page counts) carried into a link, ending with "&" when not empty."""
     from urllib.parse import urlencode
 
     params = [("batch", b.code) for b in data.get("batch") or []]
     if data.get("industry"):
         params.append(("industry", data["industry"].pk))
+    if prefecture is not None:
+        params.append(("prefecture", prefecture.pk))
+    if county is not None:
+        params.append(("county", county.pk))
     return urlencode(params) + "&" if params else ""
 
 
@@ -132,6 +184,15 @@ def screen(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         return render(request, "projects/_screen_body.html", context)
     return render(request, "projects/screen.html", context)
+
+
+@login_required
+def county_choices(request: HttpRequest) -> HttpResponse:
+    """The county filter of the chosen prefecture (htmx swaps it in when the prefecture
+    changes): the FilterSet's own field, so its choices are the server's rule."""
+    _staff(request)
+    form = ScopeFilterSet(request.GET or None, Project.objects.none(), request=request).form
+    return render(request, "projects/_county_field.html", {"field": form["county"]})
 
 
 @login_required
@@ -188,7 +249,7 @@ def _warning_texts(project) -> list[str]:
     if project.pace_level:
         texts.append(_("投资完成进度滞后（%s）") % LEVEL_TEXT[project.pace_level])
     if project.report_missing:
-        texts.append(_("月度调度缺报"))
+        texts.append(_("月度调度表缺报"))
     return texts
 
 
@@ -269,7 +330,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MonthlyReportForm(request.POST or None, version=services.reports_version(project))
     posted = request.method == "POST" and form.is_valid()
     if posted and _saved(form, services.save_report, project, actor=request.user):
-        messages.success(request, _("已保存月度调度。"))
+        messages.success(request, _("已保存月度调度表。"))
         return redirect("projects:project_detail", project.pk)
     return render(request, "projects/report_form.html", {"form": form, "project": project})
 
@@ -293,25 +354,42 @@ def report_import(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     context = {"form": form}
+    today = timezone.localdate()
+    context.update(
+        report_month=warn.report_month(today),
+        deadline=warn.report_deadline(today),
+        owing=services.projects_to_report(request.user, today).count(),
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            count = services.import_reports(
+            result = services.import_reports(
                 upload.read(), actor=request.user, file_label=upload.name
             )
         except ImportFailed as exc:
             context.update(errors=_error_rows(exc), warnings=exc.warnings)
         else:
-            messages.success(request, _("已导入 %d 条月度调度。") % count)
+            text = _("已导入 %d 个项目的月度调度表。") % result.count
+            if result.skipped:
+                text += _("另有 %(n)d 个项目未填写数字，未导入：%(codes)s。") % {
+                    "n": len(result.skipped),
+                    "codes": "、".join(result.skipped[:10])
+                    + ("等" if len(result.skipped) > 10 else ""),
+                }
+            messages.success(request, text)
             return redirect("projects:project_list")
     return render(request, "projects/report_import.html", context)
 
 
 @login_required
 def report_template(request: HttpRequest) -> HttpResponse:
+    """The 月度调度表 to fill in: the projects that owe last month's report and the user
+    may report on, prefilled (code, name, month, this year's figure so far)."""
     _staff(request)
-    content = REPORTS.template()
-    return xlsx_response(content, "月度调度模板.xlsx")
+    if not policy.can_any(request.user, "report", Project):
+        raise PermissionDenied
+    month, content = services.monthly_sheet(request.user, timezone.localdate())
+    return xlsx_response(content, f"月度调度表-{month.year}年{month.month}月.xlsx")
 
 
 @login_required

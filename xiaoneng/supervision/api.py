@@ -24,7 +24,7 @@ from xiaoneng.core.versioning import (
     StaleEditSerializer,
     version_of,
 )
-from xiaoneng.supervision import negative, services
+from xiaoneng.supervision import listing, negative, services
 from xiaoneng.supervision.filters import ItemFilterSet, ViolationFilterSet
 from xiaoneng.supervision.lights import with_light
 from xiaoneng.supervision.models import (
@@ -165,6 +165,9 @@ class ItemUpdateSerializer(Serializer):
     version = serializers.CharField(max_length=30, help_text=VERSION_HELP)
 
 
+LOWER_REASON_HELP = "进度下调原因：percent 低于事项当前进度时必填，否则 400。"
+
+
 class TransitionSerializer(Serializer):
     action = serializers.ChoiceField(choices=services.ACTIONS)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
@@ -173,17 +176,28 @@ class TransitionSerializer(Serializer):
     rectification = serializers.CharField(required=False, allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    lower_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=LOWER_REASON_HELP
+    )
     version = serializers.CharField(max_length=30, help_text=VERSION_HELP)
 
 
 class ProgressSerializer(Serializer):
     percent = serializers.IntegerField(min_value=0, max_value=100)
     comment = serializers.CharField()
+    lower_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=LOWER_REASON_HELP
+    )
     version = serializers.CharField(max_length=30, help_text=VERSION_HELP)
 
 
 class UrgeSerializer(Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+    confirm_escalation = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="本次催办将提级督办时（催办次数达到 XIAONENG_URGE_ESCALATE_AFTER）须为 true，否则 400。",
+    )
 
 
 class ChildrenSerializer(Serializer):
@@ -220,6 +234,17 @@ class ItemViewSet(
 
     def get_queryset(self):
         return with_light(super().get_queryset())
+
+    def list(self, request, *args, **kwargs):
+        """Attention first, as the list page: red, yellow, green, closed (listing.AttentionList:
+        a page fetched segment by segment from the light counts, each an indexed query),
+        then the page's items read as the serializer needs them."""
+        scoped = self.filter_queryset(super().get_queryset())
+        ordered = listing.AttentionList(scoped, listing.light_counts(scoped))
+        page = self.paginate_queryset(ordered)
+        found = self.get_queryset().in_bulk([row.pk for row in page])
+        data = ItemSerializer([found[row.pk] for row in page], many=True).data
+        return self.get_paginated_response(data)
 
     def _fresh(self, item):
         return with_light(self.queryset.restrict(self.request.user, "view")).get(pk=item.pk)

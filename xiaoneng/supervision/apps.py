@@ -14,5 +14,5 @@ class SupervisionConfig(AppConfig):
             _("负面清单"), "supervision:violation_list", order=12, model="supervision.Violation"
         ),
     ]
-    home_panels = ["supervision/_home_panel.html"]
+    workbench = "xiaoneng.supervision.workbench.panels"  # the home page's counters
     importers = ["xiaoneng.supervision.cli.ItemsImporter"]  # `xiaoneng import items`

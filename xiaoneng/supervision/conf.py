@@ -27,6 +27,18 @@ THRESHOLDS = Thresholds(
         minimum=1,
     ),
     Threshold(
+        "XIAONENG_URGE_MIN_WORKDAYS",
+        1,
+        "an item is urged again only this many working days after its last urge (0: any time)",
+        minimum=0,
+    ),
+    Threshold(
+        "XIAONENG_PROGRESS_REPORT_DAYS",
+        15,
+        "an item at work with no plan or progress report for this many days is 进展待报",
+        minimum=1,
+    ),
+    Threshold(
         "XIAONENG_PLAN_DAYS",
         10,
         "the plan (实施方案) is due this many natural days after assignment",
@@ -53,3 +65,11 @@ def escalate_after() -> int:
 
 def plan_days() -> int:
     return get("XIAONENG_PLAN_DAYS")
+
+
+def urge_min_workdays() -> int:
+    return get("XIAONENG_URGE_MIN_WORKDAYS")
+
+
+def progress_report_days() -> int:
+    return get("XIAONENG_PROGRESS_REPORT_DAYS")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import conf, negative, scan, services
-from xiaoneng.supervision.models import Behaviour, Item, ItemEvent, Violation
+from xiaoneng.supervision.models import Behaviour, Item, ItemEvent, Urge, Violation
 from xiaoneng.units.models import Level, Unit
 
 TITLES = [
@@ -148,12 +148,25 @@ def _spread_over_time(item: Item, assigned_on: dt.date, today: dt.date) -> None:
 
 
 def _urge(supervisor, open_items: list[Item]) -> None:
-    """Urge some open items once, and one until it escalates to its unit's leaders."""
+    """Urge some open items once, and one until it escalates to its unit's leaders (its
+    urges dated a week apart: an item is urged again only after a working day)."""
     for item in open_items[::5]:
         services.urge(item, actor=supervisor, comment="请加快办理进度，按时反馈")
     if open_items:
+        item = open_items[-1]
         for _ in range(conf.escalate_after()):
-            services.urge(open_items[-1], actor=supervisor, comment="多次催办仍未反馈，请说明原因")
+            _backdate_urges(item, dt.timedelta(days=7))
+            services.urge(
+                item,
+                actor=supervisor,
+                comment="多次催办仍未反馈，请说明原因",
+                confirm_escalation=True,  # the last one escalates, as meant
+            )
+
+
+def _backdate_urges(item: Item, by: dt.timedelta) -> None:
+    for urge in Urge.objects.filter(item=item):
+        Urge.objects.filter(pk=urge.pk).update(created_at=urge.created_at - by)
 
 
 def _decompose(handler, item: Item, units: dict) -> None:

@@ -4,16 +4,23 @@
 - `ViolationFilterSet`: the negative list's records (负面清单违反记录) and /api/violations/.
 """
 
+import datetime as dt
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
+from xiaoneng.core import policy
 from xiaoneng.core.filters import FilterSet, IdFilter
-from xiaoneng.supervision.lights import filter_by_light
+from xiaoneng.supervision import conf
+from xiaoneng.supervision.lights import due_soon, filter_by_light
 from xiaoneng.supervision.models import (
     ActionTaken,
+    EventAction,
     Item,
+    ItemEvent,
     ItemKind,
     Light,
     Source,
@@ -22,6 +29,25 @@ from xiaoneng.supervision.models import (
 )
 from xiaoneng.units.models import Unit
 
+
+def progress_due(queryset, on: dt.date | None = None):
+    """进展待报: items at work (plan submitted, in progress) whose lead unit has reported
+    neither a plan nor progress in the last XIAONENG_PROGRESS_REPORT_DAYS days. (Items not
+    yet acknowledged, acknowledged without a plan or sent back are counted by their status:
+    待签收, 待报方案, 被退回.)"""
+    on = on or timezone.localdate()
+    since = on - dt.timedelta(days=conf.progress_report_days())
+    cutoff = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+    reported = ItemEvent.objects.filter(
+        item=OuterRef("pk"),
+        action__in=[EventAction.SUBMIT_PLAN, EventAction.REPORT_PROGRESS],
+        created_at__gte=cutoff,
+    )
+    return queryset.filter(status__in=[Status.PLAN_SUBMITTED, Status.IN_PROGRESS]).filter(
+        ~Exists(reported)
+    )
+
+
 LIGHT_CHOICES = [
     ("green", _("绿灯")),
     ("yellow", _("黄灯")),
@@ -29,6 +55,9 @@ LIGHT_CHOICES = [
     ("none", _("已办结")),
 ]
 OPEN_CHOICE = [("open", _("未办结")), *Status.choices]
+# Which side of an item the user is on (the policy's actions; the workbench's counters).
+MINE_CHOICES = [("handle", _("我承办的")), ("review", _("我审核的")), ("urge", _("我可催办的"))]
+DUE_CHOICES = [("soon", _("即将到期")), ("report", _("进展待报"))]
 
 
 class ItemFilterSet(FilterSet):
@@ -49,10 +78,37 @@ class ItemFilterSet(FilterSet):
     )
     q = django_filters.CharFilter(label=_("编号或标题"), method="search")
     parent = IdFilter(field_name="parent_id", label=_("上级事项"))
+    escalated = django_filters.BooleanFilter(label=_("提级督办"), widget=BooleanWidget)
+    mine = django_filters.ChoiceFilter(label=_("我的"), choices=MINE_CHOICES, method="filter_mine")
+    due = django_filters.ChoiceFilter(label=_("时限"), choices=DUE_CHOICES, method="filter_due")
 
     class Meta:
         model = Item
-        fields = ["kind", "source", "status", "light", "unit", "deadline_from", "deadline_to", "q"]
+        fields = [
+            "kind",
+            "source",
+            "status",
+            "light",
+            "unit",
+            "deadline_from",
+            "deadline_to",
+            "q",
+            "escalated",
+            "mine",
+            "due",
+        ]
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        """`user`: whose side `mine` means (the API's request user when not given)."""
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.user = user if user is not None else getattr(request, "user", None)
+
+    def filter_mine(self, queryset, name, value):
+        """The items the user may take that action on (the policy's restrict)."""
+        return policy.restrict(queryset, self.user, value)
+
+    def filter_due(self, queryset, name, value):
+        return due_soon(queryset) if value == "soon" else progress_due(queryset)
 
     def filter_status(self, queryset, name, value):
         if value == "open":

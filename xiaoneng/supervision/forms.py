@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from xiaoneng.accounts.models import User
 from xiaoneng.core.forms import Form, ModelForm
 from xiaoneng.core.versioning import VersionedFormMixin, version_of
+from xiaoneng.core.widgets import PersonPicker, UnitMultiPicker, UnitPicker
 from xiaoneng.supervision import conf, services
 from xiaoneng.supervision.ledgers import ITEMS, DateInput
 from xiaoneng.supervision.models import (
@@ -59,18 +60,26 @@ class AssignForm(Form):
         label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial="superior")
-    lead_unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none())
+    # Pickers (core.widgets): searched among the units the user may assign to; they post
+    # the ids a <select> posted.
+    lead_unit = forms.ModelChoiceField(
+        label=_("牵头单位"),
+        queryset=Unit.objects.none(),
+        widget=UnitPicker(params={"action": "assign"}),
+    )
     co_units = forms.ModelMultipleChoiceField(
         label=_("配合单位"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=UnitMultiPicker(params={"action": "assign"}),
     )
+    # Chosen among the lead unit's members, posted as the user name (services.member_named).
     responsible = forms.CharField(
         label=_("责任人"),
         required=False,
         max_length=150,
-        help_text=_("牵头单位的人员：用户名，或单位内唯一的姓名；可留空"),
+        help_text=_("从牵头单位的人员中选择；可留空"),
+        widget=PersonPicker(unit_field="lead_unit"),
     )
     assigned_on = forms.DateField(label=_("交办日期"), required=False, widget=DateInput())
     deadline_mode = forms.ChoiceField(
@@ -108,9 +117,10 @@ class AssignForm(Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = Unit.objects.restrict(user, "assign").order_by("path")
+        units = Unit.objects.restrict(user, "assign").order_by("sort_key")
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
+        self.fields["responsible"].widget.people = User.objects.restrict(user, "view")
         self.fields["parent"].queryset = Item.objects.restrict(user, "assign_child")
         self.fields["plan_deadline"].help_text %= {"days": conf.plan_days()}
 
@@ -174,6 +184,10 @@ class ItemForm(VersionedFormMixin, ITEMS.form_class(services.EDITABLE, base=Mode
     class Meta:
         model = Item
         fields = [key for key in services.EDITABLE if key != "deadline_workdays"]
+        widgets = {  # the pickers of the assign form (core.widgets)
+            "lead_unit": UnitPicker(params={"action": "assign"}),
+            "co_units": UnitMultiPicker(params={"action": "assign"}),
+        }
 
     field_order = services.EDITABLE  # the ledger's order (the model's fields come first)
 
@@ -188,9 +202,11 @@ class ItemForm(VersionedFormMixin, ITEMS.form_class(services.EDITABLE, base=Mode
         super().__init__(data, instance=copy.copy(item), initial=initial, **kwargs)
         own = [item.lead_unit_id, *(u.pk for u in item.co_units.all())]
         reach = Unit.objects.restrict(actor, "assign").values("pk")
-        units = Unit.objects.filter(Q(pk__in=reach) | Q(pk__in=own)).order_by("path")
+        units = Unit.objects.filter(Q(pk__in=reach) | Q(pk__in=own)).order_by("sort_key")
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
+        self.fields["responsible"].widget = PersonPicker(unit_field="lead_unit")
+        self.fields["responsible"].widget.people = User.objects.restrict(actor, "view")
         if person is not None:
             self.fields["responsible"].help_text = _(
                 "现为 %(name)s（%(username)s）。牵头单位的人员：用户名，或单位内唯一的姓名；可留空"
@@ -244,12 +260,18 @@ class ActionForm(VersionedFormMixin, Form):
         label=_("办结材料说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     override_reason = forms.CharField(label=_("强制办结理由"), required=False, max_length=500)
+    lower_reason = forms.CharField(
+        label=_("进度下调原因"),
+        required=False,
+        max_length=500,
+        help_text=_("填报的进度低于当前进度（%(progress)s%%）时必填"),
+    )
     files = MultipleFileField(label=_("附件"))
 
     FIELDS = {
         "acknowledge": ["comment"],
         "submit_plan": ["plan"],
-        "report_progress": ["percent", "comment", "files"],
+        "report_progress": ["percent", "lower_reason", "comment", "files"],
         "request_closure": ["rectification", "evidence", "comment", "files"],
         "approve": ["comment", "override_reason"],
         "send_back": ["comment"],
@@ -272,6 +294,11 @@ class ActionForm(VersionedFormMixin, Form):
         if action == "report_progress":
             self.fields["percent"].required = True
             self.fields["comment"].label = _("进展情况")
+            if item is not None and item.progress:
+                field = self.fields["lower_reason"] = copy.copy(self.fields["lower_reason"])
+                field.help_text = field.help_text % {"progress": item.progress}
+            else:  # nothing to lower from
+                del self.fields["lower_reason"]
         if "override_reason" in self.fields and not (
             may_force and item is not None and item.open_children
         ):
@@ -286,11 +313,23 @@ class ActionForm(VersionedFormMixin, Form):
 
 class UrgeForm(Form):
     comment = forms.CharField(
-        label=_("催办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("催办意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("随催办通知发给牵头单位承办人，如：请于本周五前报送整改进展"),
+    )
+    confirm_escalation = forms.BooleanField(
+        label=_("确认提级督办"),
+        required=False,
+        help_text=_("本次催办后将提级至牵头单位领导督办，并通知其领导。"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, escalates: bool = False, **kwargs):
+        """`escalates`: this urge would escalate the item (services.urge_escalates): only
+        then is the confirmation asked (and the service refuses it unconfirmed)."""
         super().__init__(*args, **kwargs)
+        if not escalates:
+            del self.fields["confirm_escalation"]
         self.auto_id = "id_urge_%s"
 
 
@@ -310,7 +349,7 @@ class DecomposeForm(Form):
             Unit.objects.restrict(user, "view")
             .filter(parent=item.lead_unit)
             .exclude(pk__in=taken)
-            .order_by("sort", "code")
+            .order_by("sort_key")
         )
 
 
@@ -380,12 +419,16 @@ class ViolationForm(ModelForm):
             "action",
             "action_detail",
         ]
-        widgets = {"date": DateInput(), "facts": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "date": DateInput(),
+            "facts": forms.Textarea(attrs={"rows": 4}),
+            "unit": UnitPicker(params={"action": "record_violation"}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.restrict(user, "record_violation").order_by(
-            "path"
+            "sort_key"
         )
         self.fields["person"].queryset = people_for(user)
         # The item it was found on: any the user may see (naming it reads it).

@@ -51,10 +51,8 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def branches(on: dt.date | None = None, prefix: str = "") -> list[tuple]:
-    """The rule, in order: (condition, light); the first condition an item meets gives its
-    light, GREEN if none does. light_expression and filter_by_light are both built from it."""
-    on = on or today()
+def _conditions(on: dt.date, prefix: str = "") -> dict:
+    """The rule's tests, named: what `branches` orders and `due_soon` reuses."""
     n_days = conf.yellow_days()
     points = conf.behind_points()
     t = DayNumber(Value(on, output_field=DateField()))
@@ -62,13 +60,33 @@ def branches(on: dt.date | None = None, prefix: str = "") -> list[tuple]:
     d = DayNumber(F(f"{prefix}deadline"))
     span = d - a
     behind = GreaterThan(Value(100) * (t - a) - F(f"{prefix}progress") * span, Value(points) * span)
+    return {
+        "closed": Q(**{f"{prefix}status": Status.CLOSED}),
+        "undated": Q(**{f"{prefix}deadline__isnull": True}),
+        "overdue": Q(**{f"{prefix}deadline__lt": on}),
+        "soon": Q(**{f"{prefix}deadline__lte": on + dt.timedelta(days=n_days)}),
+        "behind": Q(behind),
+    }
+
+
+def branches(on: dt.date | None = None, prefix: str = "") -> list[tuple]:
+    """The rule, in order: (condition, light); the first condition an item meets gives its
+    light, GREEN if none does. light_expression and filter_by_light are both built from it."""
+    c = _conditions(on or today(), prefix)
     return [
-        (Q(**{f"{prefix}status": Status.CLOSED}), "none"),
-        (Q(**{f"{prefix}deadline__isnull": True}), "green"),
-        (Q(**{f"{prefix}deadline__lt": on}), "red"),
-        (Q(**{f"{prefix}deadline__lte": on + dt.timedelta(days=n_days)}), "yellow"),
-        (Q(behind), "yellow"),
+        (c["closed"], "none"),
+        (c["undated"], "green"),
+        (c["overdue"], "red"),
+        (c["soon"], "yellow"),
+        (c["behind"], "yellow"),
     ]
+
+
+def due_soon(queryset, on: dt.date | None = None):
+    """即将到期: the items yellow by their deadline (open, not overdue, due within the
+    yellow window), not those yellow only for being behind pace."""
+    c = _conditions(on or today())
+    return queryset.filter(~c["closed"] & ~c["undated"] & ~c["overdue"] & c["soon"])
 
 
 DEFAULT = "green"
@@ -112,3 +130,32 @@ def filter_by_light(queryset, value: str, on: dt.date | None = None):
         }[value]
     )
     return queryset.alias(light_filter=light_expression(on)).filter(implied, light_filter=value)
+
+
+# Attention first: the order of every item list. Red, then yellow, then green, then closed
+# (the light's own branches, so the order cannot drift from the light); within each light
+# the items with a deadline before those without; then by deadline, then id.
+RANK = {"red": 0, "yellow": 1, "green": 2, "none": 3}
+
+
+def attention_rank(on: dt.date | None = None, prefix: str = ""):
+    """An integer for ORDER BY: 2 × the light's rank, + 1 without a deadline."""
+    light_rank = Case(
+        *(
+            When(condition, then=Value(2 * RANK[light]))
+            for condition, light in branches(on, prefix)
+        ),
+        default=Value(2 * RANK[DEFAULT]),
+        output_field=IntegerField(),
+    )
+    undated = Case(
+        When(Q(**{f"{prefix}deadline__isnull": True}), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return light_rank + undated
+
+
+def attention_order(on: dt.date | None = None) -> tuple:
+    """The default order of an item queryset (lists, 我的待办, export, the API)."""
+    return (attention_rank(on), "deadline", "id")

@@ -3,11 +3,12 @@
 An item has two sides. The lead unit does the work ("handle": acknowledge, submit the plan,
 report progress, ask to close): the lead unit's handlers, unit admins and leaders, and the
 person named responsible while they belong to the lead unit's subtree. The assigning side
-judges it ("review": approve or send back a closure, reopen; the same people "urge" it and
-"change" it through the ledger): supervisors of the assigning unit or of a unit above it,
-and, for a child item, the parent's handlers (一级带着一级干) — for the children they see by
-the child's lead or assigning unit. Who may split an item among the lead unit's sub-units
-("decompose") is either side.
+judges it ("review": approve or send back a closure, reopen; the same people "change" it
+through the ledger): supervisors of the assigning unit or of a unit above it, and, for a
+child item, the parent's handlers (一级带着一级干) — for the children they see by the child's
+lead or assigning unit. Those reviewers "urge" it, and so does every supervisor above its
+lead unit (a prefecture's 效能办 chases its counties' red items whoever assigned them). Who
+may split an item among the lead unit's sub-units ("decompose") is either side.
 
 Which units may lead a new item ("assign" on a Unit) is the supervisors' and leaders' own
 subtree; which child items may hang under an item (lead units within the parent's lead
@@ -123,6 +124,26 @@ def reviews(actor, item: Item) -> bool:
     return parent is not None and handles(actor, parent)
 
 
+def urge_where(actor) -> Q | None:
+    """The items the actor may urge: those they review, and, for a supervisor (效能办),
+    every item led by a unit of their subtree, whoever assigned it — a prefecture's or a
+    county's 效能办 chases the red items of its own units, not only those it assigned."""
+    review = review_where(actor)
+    unit = policy.unit_of(actor)
+    if review is None or unit is None:
+        return None
+    if actor.has_role(*SUPERVISORS):
+        return review | Q(lead_unit__path__startswith=unit.path)
+    return review
+
+
+def urges(actor, item: Item) -> bool:
+    """`urge_where()` for one item."""
+    if actor.has_role(*SUPERVISORS) and policy.within(item.lead_unit, actor):
+        return True
+    return reviews(actor, item)
+
+
 def _either_where(actor) -> Q | None:
     handle, review = handle_where()(actor), review_where(actor)
     return None if handle is None or review is None else handle | review
@@ -201,7 +222,13 @@ policy.register(
     check=reviews,
     doc="下级事项未办结时强制办结：审核人中的效能办",
 )
-policy.register(Item, "urge", where=review_where, check=reviews, doc="催办：与审核相同")
+policy.register(
+    Item,
+    "urge",
+    where=urge_where,
+    check=urges,
+    doc="催办：审核人，以及牵头单位在本单位及下级的效能办",
+)
 policy.register(
     Item, "change", where=review_where, check=reviews, doc="修改事项（台账导入）：与审核相同"
 )
@@ -224,6 +251,27 @@ policy.register(
     roles=("supervisor", "unit_admin"),
     check=policy.province_check,
     doc="维护节假日安排（全国统一）：省级效能办或管理员",
+)
+
+# --- The workbench (工作台): which of the module's panels a person gets -----------------------
+
+policy.register(
+    None,
+    "handle_items",
+    roles=("handler", "unit_admin"),
+    doc="工作台的承办计数（待签收、待报方案、进展待报…）：承办人、管理员；被指定为责任人的另见其事项",
+)
+policy.register(
+    None,
+    "supervise_items",
+    roles=SUPERVISORS,
+    doc="工作台的督查计数（本单位及下级的红灯、提级督办、待审核）：效能办",
+)
+policy.register(
+    None,
+    "oversee_items",
+    roles=("leader",),
+    doc="工作台的领导计数（提级督办、本单位及下级牵头的事项）：领导干部",
 )
 
 # --- The negative list --------------------------------------------------------------------

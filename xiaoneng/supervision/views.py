@@ -20,7 +20,7 @@ from xiaoneng.core.forms import refused_on
 from xiaoneng.core.versioning import StaleEdit
 from xiaoneng.core.xlsx import ImportFailed, xlsx_response
 from xiaoneng.supervision import ledger, listing, services
-from xiaoneng.supervision.filters import LIGHT_CHOICES, ItemFilterSet
+from xiaoneng.supervision.filters import DUE_CHOICES, LIGHT_CHOICES, MINE_CHOICES
 from xiaoneng.supervision.forms import (
     ActionForm,
     AssignForm,
@@ -29,7 +29,7 @@ from xiaoneng.supervision.forms import (
     ItemForm,
     UrgeForm,
 )
-from xiaoneng.supervision.lights import with_light
+from xiaoneng.supervision.lights import attention_order, today, with_light
 from xiaoneng.supervision.models import (
     KIND_LIST_LABEL,
     OPEN_STATUSES,
@@ -39,6 +39,7 @@ from xiaoneng.supervision.models import (
     Source,
     Status,
 )
+from xiaoneng.supervision.workdays import Calendar
 from xiaoneng.units.models import Unit
 
 PAGE_SIZE = 50
@@ -77,18 +78,32 @@ def unit_choices(user):
 def item_list(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
     filterset = filtered(request)
-    qs = filterset.qs
-    without_light = ItemFilterSet(
-        {k: v for k, v in request.GET.items() if k != "light"}, queryset=filterset.queryset
-    ).qs
-    counts = listing.light_counts(without_light)
-    paginator = Paginator(qs.order_by(*listing.ORDER), PAGE_SIZE)
-    # The light counts already hold the number of rows: spare the paginator its COUNT(*).
-    light = filterset.form.cleaned_data.get("light")  # what filterset.qs filtered by, if valid
-    paginator.count = counts[light] if light else counts["total"]
+    # A filter the form could not read is named on the page (core/_filter_errors.html) and
+    # left out; the others apply (django-filter's own rule).
+    filterset.is_valid()
+    base = listing.without_light(filterset)
+    counts = listing.light_counts(base)
+    light = filterset.form.cleaned_data.get("light", "")
+    # Attention first, a page fetched segment by segment from the light counts it shows
+    # (listing.AttentionList): the counts hold the number of rows, so no COUNT(*) either.
+    paginator = Paginator(listing.AttentionList(base, counts, light), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = listing.rows(page.object_list)
     kind = request.GET.get("kind", "")
+    # Filters the form has no control for (a workbench counter's link): kept as hidden
+    # fields, shown as a note with a link that drops them.
+    narrowing = {
+        "mine": dict(MINE_CHOICES),
+        "due": dict(DUE_CHOICES),
+    }
+    narrowed = [
+        (name, request.GET[name], labels[request.GET[name]])
+        for name, labels in narrowing.items()
+        if request.GET.get(name) in labels
+    ]
+    rest = request.GET.copy()
+    for name in narrowing:
+        rest.pop(name, None)
+    rest.pop("page", None)
     return render(
         request,
         "supervision/item_list.html",
@@ -104,6 +119,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "lights": LIGHT_CHOICES,
             "units": unit_choices(request.user),
             "query": request.GET.urlencode(),
+            "narrowed": narrowed,
+            "query_without_narrowing": rest.urlencode(),
             "can_assign": policy.can_any(request.user, "assign", Unit),
             "can_import": policy.can(request.user, "import_items"),
         },
@@ -118,39 +135,31 @@ def item_export(request: HttpRequest) -> HttpResponse:
         # A file cannot say that a filter was left out: back to the list, which names it.
         messages.error(request, _("筛选条件有误，未导出；请修改后再导出。"))
         return redirect(f"{reverse('supervision:item_list')}?{request.GET.urlencode()}")
-    qs = with_light(filterset.qs).order_by(*listing.ORDER)
+    qs = with_light(filterset.qs).order_by(*attention_order())
     name = f"督办台账-{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(ledger.export_bytes(qs), name)
 
 
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
-    """待办: what needs this user's action now — the items of each list are exactly those
-    whose page offers the user that action (the policy's "handle", "review", "urge", and
-    the states in which the transitions of that side apply)."""
     staff_only(request.user)
-    user = request.user
-
-    def items(action):
-        return items_for(user, action).select_related("lead_unit", "assigning_unit")
-
-    def states(side):
-        return {s for rule in services.RULES.values() if rule.who == side for s in rule.sources}
-
-    to_handle = items("handle").filter(status__in=states("handle"))
-    to_review = items("review").filter(status=Status.CLOSURE_REQUESTED)
-    to_urge = (
-        items("urge")
-        .filter(status__in=OPEN_STATUSES, light_now="red")
-        .exclude(status=Status.CLOSURE_REQUESTED)
-    )
+    on, calendar = today(), Calendar()
+    sections = {}
+    for name, qs in listing.my_work_lists(request.user).items():
+        shown = listing.rows(
+            qs.order_by(*attention_order(on))[: listing.MY_WORK_SHOWN], on, calendar
+        )
+        sections[name] = {
+            "rows": shown,
+            "count": qs.count() if len(shown) == listing.MY_WORK_SHOWN else len(shown),
+        }
     return render(
         request,
         "supervision/my_work.html",
         {
-            "to_handle": to_handle.order_by("deadline", "id")[:100],
-            "to_review": to_review.order_by("deadline", "id")[:100],
-            "to_urge": to_urge.order_by("deadline", "id")[:50],
+            **sections,
+            "total": sum(section["count"] for section in sections.values()),
+            "shown": listing.MY_WORK_SHOWN,
         },
     )
 
@@ -175,9 +184,11 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, get_item(request, pk))
 
 
-def _detail_page(request, item: Item, refused: ActionForm | None = None) -> HttpResponse:
+def _detail_page(
+    request, item: Item, refused: ActionForm | None = None, urge_form: UrgeForm | None = None
+) -> HttpResponse:
     """The item's page; `refused`: an action's form sent back with its errors and what was
-    typed (the other actions' forms fresh)."""
+    typed (the other actions' forms fresh); `urge_form`: the urge form sent back so."""
     # Only the child items the viewer may see, and only those are counted.
     children = list(
         items_for(request.user)
@@ -186,6 +197,8 @@ def _detail_page(request, item: Item, refused: ActionForm | None = None) -> Http
         .order_by("lead_unit__code")
     )
     item.open_children = sum(1 for c in children if c.status != Status.CLOSED)
+    on, calendar = today(), Calendar()
+    listing.with_due([item, *children], on, calendar)
     actions = services.allowed_actions(request.user, item)
     may_force = "approve" in actions and policy.can(request.user, "force_close", item)
     forms = [
@@ -206,7 +219,7 @@ def _detail_page(request, item: Item, refused: ActionForm | None = None) -> Http
         "attachments": item.attachments.all(),
         "children": children,
         "forms": forms,
-        "urge_form": UrgeForm() if item.is_open and policy.can(user, "urge", item) else None,
+        **_urge_context(user, item, urge_form),
         "can_change": policy.can(user, "change", item) and not services.frozen_reason(item),
         "can_assign_child": item.is_open and policy.can(user, "assign_child", item),
         "can_decompose": item.is_open
@@ -248,6 +261,7 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             rectification=data.get("rectification"),
             evidence=data.get("evidence"),
             override_reason=data.get("override_reason", ""),
+            lower_reason=data.get("lower_reason", ""),
             files=data.get("files") or [],
             version=data.get("version"),
         )
@@ -268,7 +282,7 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         form.add_error(None, exc.messages)
         return _detail_page(request, item, refused=form)
     else:
-        messages.success(request, _("已%s。") % label)
+        messages.success(request, services.RULES[action].done)
     return redirect("supervision:item_detail", item.pk)
 
 
@@ -276,15 +290,37 @@ def item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def item_urge(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item(request, pk, "urge")
-    form = UrgeForm(request.POST)
+    form = UrgeForm(request.POST, escalates=services.urge_escalates(item))
     form.is_valid()
     try:
-        services.urge(item, actor=request.user, comment=form.cleaned_data.get("comment", ""))
+        services.urge(
+            item,
+            actor=request.user,
+            comment=form.cleaned_data.get("comment", ""),
+            confirm_escalation=form.cleaned_data.get("confirm_escalation", False),
+        )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("已催办。"))
+        # Back to the page with what was typed and why (nothing was written).
+        messages.error(request, _("未能催办：%s") % _errors(exc))
+        form.add_error(None, exc.messages)
+        return _detail_page(request, item, urge_form=form)
+    messages.success(request, _("已催办，已通知牵头单位承办人。"))
     return redirect("supervision:item_detail", item.pk)
+
+
+def _urge_context(user, item: Item, form: UrgeForm | None) -> dict:
+    """The urge section of an item's page: shown to whoever may urge the open item (the
+    reviewers and the supervisors above its lead unit: the policy's "urge"), with the day
+    it may be urged again if it was urged too recently, and the escalation's confirmation
+    when this urge would escalate."""
+    if not (item.is_open and policy.can(user, "urge", item)):
+        return {"urge_form": None}
+    escalates = services.urge_escalates(item)
+    return {
+        "urge_form": form or UrgeForm(escalates=escalates),
+        "urge_again_on": services.next_urge_on(item),
+        "urge_escalates": escalates,
+    }
 
 
 @login_required

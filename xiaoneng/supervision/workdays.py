@@ -10,9 +10,12 @@ Which days are worked comes from, in order:
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from chinese_calendar.constants import holidays as PACKAGE_HOLIDAYS
+from chinese_calendar.constants import workdays as PACKAGE_WORKDAYS
 
 
 @dataclass
@@ -23,6 +26,7 @@ class Calendar:
     provisional_years: set[int] = field(default_factory=set)
 
     _loaded: dict[int, bool] = field(default_factory=dict)
+    _totals: dict[int, list[int]] = field(default_factory=dict)  # running workdays by day
 
     def _year_table(self, year: int) -> dict[dt.date, bool]:
         if year not in self._table:
@@ -46,14 +50,64 @@ class Calendar:
         table = self._year_table(day.year)
         if day in table:
             return table[day]
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            if not self._loaded[day.year]:
-                self.provisional_years.add(day.year)
-            return day.weekday() < 5
+        if _package_knows(day.year):
+            # chinese_calendar.is_workday's own rule, read from its tables directly: its
+            # function checks the year's range on every call (most of a list page's time).
+            return day in PACKAGE_WORKDAYS or (day.weekday() < 5 and day not in PACKAGE_HOLIDAYS)
+        if not self._loaded[day.year]:
+            self.provisional_years.add(day.year)
+        return day.weekday() < 5
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        """The working days after `start` up to and including `end` (0 if end <= start).
+        Counted from running totals per year, built once per year and instance: a page's
+        rows cost a few subtractions each, not a walk over their days."""
+        if end <= start:
+            return 0
+        first = self._year_totals(start.year)
+        count = -first[start.timetuple().tm_yday - 1]
+        for year in range(start.year, end.year):
+            count += self._year_totals(year)[-1]
+        return count + self._year_totals(end.year)[end.timetuple().tm_yday - 1]
+
+    def _year_totals(self, year: int) -> list[int]:
+        if year not in self._totals:
+            day, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            running, totals = 0, []
+            while day <= end:
+                running += self.is_workday(day)
+                totals.append(running)
+                day += dt.timedelta(days=1)
+            self._totals[year] = totals
+        return self._totals[year]
 
 
+@dataclass(frozen=True)
+class Due:
+    """How an open item stands against its deadline, in working days (the text beside a
+    deadline: "超期 N 个工作日", "剩余 N 个工作日", "今日到期")."""
+
+    overdue: bool
+    workdays: int
+    today: bool = False
+
+
+def due(deadline: dt.date | None, light: str, on: dt.date, calendar: Calendar) -> Due | None:
+    """The one rule for the working days beside a deadline. Whether the item is overdue is
+    its light's (red: lights.py), never decided again here; this counts the days:
+    overdue by the working days after the deadline up to `on` (a deadline missed on a
+    weekend is overdue by 0 working days until Monday), remaining the working days after
+    `on` up to the deadline. None for a closed item or one without a deadline."""
+    if deadline is None or light == "none":
+        return None
+    if light == "red":
+        return Due(overdue=True, workdays=calendar.workdays_between(deadline, on))
+    return Due(
+        overdue=False, workdays=calendar.workdays_between(on, deadline), today=deadline == on
+    )
+
+
+@functools.cache
 def _package_knows(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 6, 1))

@@ -27,6 +27,6 @@ class UnitViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     client shows in breadcrumbs: core.policy "view_ancestors")."""
 
     policy_action = "view_ancestors"
-    queryset = Unit.objects.order_by("path")
+    queryset = Unit.objects.order_by("sort_key")
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet

@@ -32,9 +32,17 @@ def ensure_unit(code: str, **values) -> Unit:
 def load(ctx: dict) -> None:
     units = load_divisions(actor=SYSTEM)
     province = units["530000"]
-    for code, name, short, kind in PROVINCIAL_OFFICES:
+    # The four offices in their customary order (省委、人大、政府、政协), after the prefectures:
+    # their `sort` overrides the order of their codes.
+    for order, (code, name, short, kind) in enumerate(PROVINCIAL_OFFICES, start=1):
         units[code] = ensure_unit(
-            code, name=name, short_name=short, kind=kind, level=Level.PROVINCE, parent=province
+            code,
+            name=name,
+            short_name=short,
+            kind=kind,
+            level=Level.PROVINCE,
+            parent=province,
+            sort=order,
         )
     xishan = units["530112"]
     street = ensure_unit(

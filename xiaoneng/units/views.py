@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,10 +13,15 @@ from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
 from xiaoneng.core.forms import refused_on
 from xiaoneng.core.versioning import StaleEdit
-from xiaoneng.units import services
+from xiaoneng.units import search, services
 from xiaoneng.units.filters import UnitFilterSet
 from xiaoneng.units.forms import UnitForm
 from xiaoneng.units.models import Unit
+
+
+def json_response(data: dict, status: int = 200) -> JsonResponse:
+    """JSON with the Chinese as written (not \\u escapes): smaller, and readable in tests."""
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def _unit_pages(user) -> None:
@@ -30,7 +35,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     _unit_pages(request.user)
     visible = Unit.objects.restrict(request.user, "view")
     filterset = UnitFilterSet(request.GET, queryset=visible.select_related("parent"))
-    page = Paginator(filterset.qs.order_by("path"), 100).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs.order_by("sort_key"), 100).get_page(request.GET.get("page"))
     return render(request, "units/unit_list.html", {"filterset": filterset, "page": page})
 
 
@@ -46,7 +51,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "unit": unit,
         "ancestors": unit.ancestors(),
-        "children": unit.children.order_by("sort", "code") if in_subtree else [],
+        "children": unit.children.order_by("sort_key") if in_subtree else [],
         "members": unit.members.prefetch_related("roles").order_by("username")
         if in_subtree
         else [],
@@ -131,3 +136,38 @@ def unit_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("units:detail", unit.pk)
     messages.success(request, _("已删除：%s（可在回收站恢复）") % unit)
     return redirect("units:detail", unit.parent_id)
+
+
+@login_required
+def unit_search(request: HttpRequest) -> HttpResponse:
+    """The pickers' search: `q` (words: name, short name, pinyin initials, code prefix),
+    `action` (the policy's action the field needs: "view" for a filter, "assign" for the
+    assign form's units …), `within` (a unit's id: its subtree only), `level` (one or more,
+    comma separated). At most LIMIT units in the standard order, each with its path;
+    `more` says there are others (type more to narrow)."""
+    _unit_pages(request.user)
+    action = request.GET.get("action") or "view"
+    try:
+        units = Unit.objects.restrict(request.user, action[:40])
+    except ImproperlyConfigured:
+        return json_response({"error": _("参数 action 无效。")}, status=400)
+    within = None
+    if "within" in request.GET and request.GET["within"] != "":
+        within_id = parse_id(request.GET["within"])
+        if within_id is None:
+            return json_response({"error": _("参数 within 应为单位编号。")}, status=400)
+        # A unit above the user's names a chain they may read; one outside matches nothing.
+        within = Unit.objects.restrict(request.user, "view_ancestors").filter(pk=within_id).first()
+        if within is None:
+            return json_response({"results": [], "more": False})
+    levels = [x for x in request.GET.get("level", "").split(",") if x]
+    if any(level not in search.LEVELS for level in levels):
+        return json_response({"error": _("参数 level 无效。")}, status=400)
+    found = list(
+        search.search(units, request.GET.get("q", "")[:200], within=within, levels=levels)[
+            : search.LIMIT + 1
+        ]
+    )
+    return json_response(
+        {"results": search.as_results(found[: search.LIMIT]), "more": len(found) > search.LIMIT}
+    )

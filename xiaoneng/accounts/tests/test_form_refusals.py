@@ -59,7 +59,7 @@ def test_an_unknown_role_is_refused_on_the_form(admin_page, county_a):
     page = _form_answer(
         admin_page.post(reverse("accounts:user_create"), _new_person(county_a, roles=["emperor"]))
     )
-    assert _errors(page) == ["选择一个有效的选项。 emperor 不在可用的选项中。"]
+    assert _errors(page) == ["“emperor”不在可选范围内，请重新选择。"]
     assert 'value="zhang_san"' in page
 
 
@@ -67,7 +67,7 @@ def test_no_role_is_refused_on_the_form(admin_page, county_a):
     page = _form_answer(
         admin_page.post(reverse("accounts:user_create"), _new_person(county_a, roles=None))
     )
-    assert _errors(page) == ["该字段是必填项。"]
+    assert _errors(page) == ["此项必填。"]
     assert 'value="zhang_san"' in page
 
 
@@ -85,5 +85,5 @@ def test_a_unit_code_that_exists_is_refused_on_the_unit_form(client_for, admin_a
             },
         )
     )
-    assert _errors(page) == ["具有 单位编码 的 单位 已存在。"]
+    assert _errors(page) == ["已有相同单位编码的单位。"]
     assert 'value="重复的街道"' in page

@@ -16,7 +16,7 @@ def test_it_logs_in_with_argon2(client, handler_a):
 def test_a_wrong_password_gets_a_clear_message(client, handler_a):
     response = login(client, "xs_cb", "nope")
     assert response.status_code == 200
-    assert "请输入一个正确的" in response.content.decode()
+    assert "用户名或密码错误" in response.content.decode()
 
 
 def test_it_locks_out_after_repeated_failures(client, handler_a, settings):

@@ -226,7 +226,7 @@ def test_a_unit_admin_cannot_promote_themselves_through_the_form(client_for, adm
         },
     )
     assert response.status_code == 200
-    assert "supervisor 不在可用的选项中" in response.content.decode()
+    assert "“supervisor”不在可选范围内" in response.content.decode()
     assert User.objects.get(pk=admin_a.pk).role_codes == {"unit_admin"}
 
 
@@ -244,7 +244,7 @@ def test_posting_a_role_not_offered_is_refused(client_for, county_a):
     base = {"username": "newbie", "name": "新人", "unit": county_a.pk}
     response = client.post(url, {**base, "roles": ["supervisor"]})
     assert response.status_code == 200
-    assert "supervisor 不在可用的选项中" in response.content.decode()
+    assert "“supervisor”不在可选范围内" in response.content.decode()
     # Offered (held), but an admin is appointed from the level above: named in the answer.
     response = client.post(url, {**base, "roles": ["unit_admin"]})
     assert "您不能在“西山区”授予或撤销角色：单位管理员" in response.content.decode()

@@ -193,7 +193,7 @@ def test_the_phone_rule_is_the_forms_on_the_page_too(client_for, admin, county_a
     url = reverse("accounts:user_create")
     data = {"username": "newbie", "name": "新人", "unit": county_a.pk, "roles": ["handler"]}
     response = client_for(admin).post(url, {**data, "phone": "+86 138"})
-    assert "手机号只能包含数字" in response.content.decode()
+    assert "电话号码格式不对" in response.content.decode()
     response = client_for(admin).post(url, {**data, "phone": "0871-12345678"})
     assert response.status_code == 302
     assert User.objects.get(username="newbie").phone == "0871-12345678"

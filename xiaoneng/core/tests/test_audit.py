@@ -33,7 +33,9 @@ def test_it_records_create_update_delete_and_restore_with_the_actor(county_a, ad
     create, update, delete, restore = log
     assert create.before is None and create.after["name"] == "碧鸡街道"
     assert create.after["path"].endswith(f"{unit.pk}/")
-    assert update.changed_fields() == [("short_name", "", "碧鸡")]
+    # The short name's pinyin initials, derived for the unit pickers, change with it.
+    assert update.changed_fields() == [("short_initials", "", "bj"), ("short_name", "", "碧鸡")]
+    assert [label for label, _old, _new in update.display_changes()] == ["简称"]
     assert delete.comment == "并入其他街道" and delete.after["deleted_at"] is not None
     assert restore.after["deleted_at"] is None
 

@@ -21,7 +21,7 @@ def test_it_shows_a_clear_message_for_a_wrong_password(page, live_server, handle
     page.get_by_label("用户名").fill(handler_a.username)
     page.get_by_label("密码").fill("wrong-password")
     page.get_by_role("button", name="登录").click()
-    assert "请输入一个正确的" in page.get_by_role("alert").inner_text()
+    assert "用户名或密码错误" in page.get_by_role("alert").inner_text()
 
 
 def test_the_menu_fits_a_phone(browser, live_server, handler_a):

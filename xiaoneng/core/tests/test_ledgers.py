@@ -72,7 +72,7 @@ def test_the_web_forms_refusals_land_under_their_columns():
     assert not form.is_valid()
     errors = LEDGER.form_errors(form, sheet, 2)
     assert [(e.column, e.message) for e in errors] == [
-        ("标题", "确保该变量包含不超过 4 字符 (目前字符数 5)。"),
+        ("标题", "内容过长：最多 4 个字符（现有 5 个）"),
         ("", "整行不对"),
     ]
 

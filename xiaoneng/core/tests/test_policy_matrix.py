@@ -83,12 +83,14 @@ EXPECTED: dict[tuple[str | None, str], dict] = {
     ("projects.Industry", "view"): STAFF,
     ("projects.Industry", "change"): {},
     ("projects.Project", "view"): STAFF_DOWN,
+    ("projects.Project", "compare"): STAFF,  # 比一比: the sums of the actor's prefecture
     ("projects.Project", "change"): only(MANAGERS, DOWN),
     ("projects.Project", "report"): only(REPORTERS, DOWN),
     ("projects.MonthlyReport", "view"): STAFF_DOWN,
     ("projects.ImportJob", "view"): {},  # one's own jobs only
     ("units.Unit", "place_projects"): only(MANAGERS, DOWN),  # a project's county (or prefecture)
     (None, "import_projects"): dict.fromkeys(MANAGERS, True),
+    (None, "oversee_projects"): {"supervisor": True, "leader": True},  # the workbench's KPIs
     # supervision: seeing
     ("supervision.Item", "view"): STAFF_DOWN,
     ("supervision.ItemEvent", "view"): STAFF_DOWN,
@@ -103,12 +105,17 @@ EXPECTED: dict[tuple[str | None, str], dict] = {
     ("supervision.Item", "assign_child"): only(("supervisor", "leader"), DOWN),
     ("supervision.Item", "handle"): only(HANDLERS, "own"),
     ("supervision.Item", "review"): REVIEWERS,
-    ("supervision.Item", "urge"): REVIEWERS,
+    # urge: the reviewers, and a supervisor every item led in their subtree (own included)
+    ("supervision.Item", "urge"): {**REVIEWERS, "supervisor": DOWN},
     ("supervision.Item", "change"): REVIEWERS,
     ("supervision.Item", "force_close"): {"supervisor": "sub"},
     ("supervision.Item", "decompose"): {"supervisor": "sub", **only(HANDLERS, DOWN)},
     (None, "import_items"): {"supervisor": True, "leader": True},
     (None, "manage_holidays"): {},  # the province's only: nobody in county C
+    # which panels of the workbench (工作台) a person gets
+    (None, "handle_items"): {"handler": True, "unit_admin": True},
+    (None, "supervise_items"): {"supervisor": True},
+    (None, "oversee_items"): {"leader": True},
     # supervision: the negative list
     ("units.Unit", "record_violation"): {"supervisor": DOWN},
     ("supervision.Violation", "publish"): {"supervisor": DOWN},

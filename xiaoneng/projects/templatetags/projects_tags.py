@@ -1,9 +1,10 @@
 import json
-from decimal import Decimal
 
 from django import template
 
-from xiaoneng.projects.charts import table_rows
+from xiaoneng.projects import formats
+from xiaoneng.projects.charts import MONEY_KEYS, RATE_KEYS, table_rows
+from xiaoneng.units import names
 
 register = template.Library()
 
@@ -20,26 +21,32 @@ def chart_rows(spec: dict) -> list[list]:
 
 
 @register.filter
+def in_unit(cell) -> str:
+    """A chart's (value, unit) as its table view writes it (formats.in_unit)."""
+    value, unit = cell
+    return formats.in_unit(value, unit)
+
+
+@register.filter
 def rate(value) -> str:
     """A percentage with one decimal, or "—" when it has no denominator."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}%"
+    return formats.rate(value)
 
 
 @register.filter
 def yi(value) -> str:
-    """万元 → 亿元 with two decimals."""
-    if value is None:
-        return "—"
-    return f"{(Decimal(value) / 10000):,.2f}"
+    """万元 → 亿元 with two decimals and thousands separators."""
+    return formats.yi(value)
 
 
 @register.filter
 def wan(value) -> str:
-    if value is None:
-        return "—"
-    return f"{Decimal(value):,.2f}"
+    return formats.wan(value)
+
+
+@register.filter
+def count(value) -> str:
+    return formats.count(value)
 
 
 @register.filter
@@ -50,3 +57,20 @@ def light(level) -> str:
 @register.filter
 def get(row: dict, key: str):
     return row.get(key)
+
+
+@register.filter
+def rank_value(row: dict, key: str) -> str:
+    """The figure a ranking is by, written as everywhere: 亿元, a rate or a count."""
+    value = row.get(key)
+    if key in RATE_KEYS:
+        return formats.rate(value)
+    if key in MONEY_KEYS:
+        return f"{formats.yi(value)}亿元"
+    return f"{formats.count(value)}个"
+
+
+@register.filter
+def common_name(name: str) -> str:
+    """红河哈尼族彝族自治州 → 红河州 (units.names): a list's place names on one line."""
+    return names.common_name(name or "")

@@ -11,9 +11,9 @@ from xiaoneng.units import demo as units_demo
 
 def test_the_batches_are_the_last_three_quarters_held():
     assert demo.recent_batches(dt.date(2026, 11, 27)) == [
-        ("2026Q1", "2026年第1季度集中开工", dt.date(2026, 3, 8)),
-        ("2026Q2", "2026年第2季度集中开工", dt.date(2026, 6, 8)),
-        ("2026Q3", "2026年第3季度集中开工", dt.date(2026, 9, 8)),
+        ("2026Q1", "2026年第一季度集中开工", dt.date(2026, 3, 8)),
+        ("2026Q2", "2026年第二季度集中开工", dt.date(2026, 6, 8)),
+        ("2026Q3", "2026年第三季度集中开工", dt.date(2026, 9, 8)),
     ]
     assert [c for c, _n, _d in demo.recent_batches(dt.date(2027, 3, 7))] == [
         "2026Q2", "2026Q3", "2026Q4",

@@ -97,7 +97,7 @@ def test_the_list_shows_each_import_to_whom_may_use_it(
     ):
         page = client_for(user).get("/projects/list/").content.decode()
         assert ("导入台账" in page) is ledger, user
-        assert ("批量填报月度调度" in page) is reports, user
+        assert ("导入月度调度表" in page) is reports, user
         status = client_for(user).get("/projects/reports/import/").status_code
         assert status == (200 if reports else 403), user
 

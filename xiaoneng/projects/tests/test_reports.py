@@ -122,7 +122,10 @@ def test_the_sheet_imports_many_months_all_or_nothing(project, make_project, cou
         ["R1", 2022, 6, 10, None, "进度6", ""],
         ["R2", 2022, 6, None, 30, "", "缺资金"],
     ]
-    assert services.import_reports(xlsx(REPORTS.headers(), rows), actor=reporter, today=TODAY) == 3
+    assert (
+        services.import_reports(xlsx(REPORTS.headers(), rows), actor=reporter, today=TODAY).count
+        == 3
+    )
     assert MonthlyReport.objects.get(project=project, month=7).completed_ytd == D("30.00")
     other.refresh_from_db()
     assert other.completed_ytd == D("30.00")

@@ -211,6 +211,7 @@ def test_the_web_import_creates_a_new_batch(
         )
     batch = Batch.objects.get(code="2023Q1")
     assert batch.ceremony_date == dt.date(2023, 3, 8)
+    assert batch.name == "2023年第一季度集中开工"  # named from its code
     assert Project.objects.get(code="N1").batch == batch
 
 

@@ -61,7 +61,7 @@ from xiaoneng.supervision.services.recipients import (
 )
 from xiaoneng.supervision.services.rules import check_child_unit, counted_children
 from xiaoneng.supervision.services.timeline import person_of, record_event
-from xiaoneng.supervision.services.urge import urge
+from xiaoneng.supervision.services.urge import next_urge_on, urge, urge_escalates
 
 __all__ = [
     "ACTIONS",
@@ -85,6 +85,7 @@ __all__ = [
     "leader_ids",
     "lock_item",
     "member_named",
+    "next_urge_on",
     "notify_item",
     "people_to_name",
     "person_of",
@@ -102,4 +103,5 @@ __all__ = [
     "transition",
     "update_item",
     "urge",
+    "urge_escalates",
 ]

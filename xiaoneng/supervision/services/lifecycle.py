@@ -32,17 +32,21 @@ class Rule:
     who: str  # the policy's action: HANDLER or REVIEWER
     needs_comment: bool
     label: object  # a lazy translation
+    done: object = ""  # what the page says once it is done (a lazy translation)
 
 
 S = Status
 RULES: dict[str, Rule] = {
-    "acknowledge": Rule(frozenset({S.ASSIGNED}), S.ACKNOWLEDGED, HANDLER, False, _lazy("签收")),
+    "acknowledge": Rule(
+        frozenset({S.ASSIGNED}), S.ACKNOWLEDGED, HANDLER, False, _lazy("签收"), _lazy("已签收。")
+    ),
     "submit_plan": Rule(
         frozenset({S.ACKNOWLEDGED, S.PLAN_SUBMITTED}),
         S.PLAN_SUBMITTED,
         HANDLER,
         True,
         _lazy("报送方案"),
+        _lazy("已报送实施方案。"),
     ),
     "report_progress": Rule(
         frozenset({S.ACKNOWLEDGED, S.PLAN_SUBMITTED, S.IN_PROGRESS, S.SENT_BACK}),
@@ -50,6 +54,7 @@ RULES: dict[str, Rule] = {
         HANDLER,
         True,
         _lazy("进展反馈"),
+        _lazy("已提交进展反馈。"),
     ),
     "request_closure": Rule(
         frozenset({S.PLAN_SUBMITTED, S.IN_PROGRESS, S.SENT_BACK}),
@@ -57,12 +62,32 @@ RULES: dict[str, Rule] = {
         HANDLER,
         True,
         _lazy("申请办结"),
+        _lazy("已提交办结申请，等待审核。"),
     ),
     "approve": Rule(
-        frozenset({S.CLOSURE_REQUESTED}), S.CLOSED, REVIEWER, False, _lazy("审核通过并办结")
+        frozenset({S.CLOSURE_REQUESTED}),
+        S.CLOSED,
+        REVIEWER,
+        False,
+        _lazy("审核通过并办结"),
+        _lazy("已审核通过，事项办结。"),
     ),
-    "send_back": Rule(frozenset({S.CLOSURE_REQUESTED}), S.SENT_BACK, REVIEWER, True, _lazy("退回")),
-    "reopen": Rule(frozenset({S.CLOSED}), S.IN_PROGRESS, REVIEWER, True, _lazy("重办")),
+    "send_back": Rule(
+        frozenset({S.CLOSURE_REQUESTED}),
+        S.SENT_BACK,
+        REVIEWER,
+        True,
+        _lazy("退回"),
+        _lazy("已退回。"),
+    ),
+    "reopen": Rule(
+        frozenset({S.CLOSED}),
+        S.IN_PROGRESS,
+        REVIEWER,
+        True,
+        _lazy("重办"),
+        _lazy("已重新交办，事项回到办理中。"),
+    ),
 }
 ACTIONS = list(RULES)
 
@@ -102,11 +127,14 @@ def transition(
     rectification: str | None = None,
     evidence: str | None = None,
     override_reason: str = "",
+    lower_reason: str = "",
     files=(),
     version: str | None = None,
 ) -> Item:
     """Move an item along its lifecycle; refuses what the rules don't allow, with a reason.
-    `version`: the version the item was read at (core.versioning); None: not checked."""
+    `lower_reason`: why a progress report is lower than the item's progress (required
+    then). `version`: the version the item was read at (core.versioning); None: not
+    checked."""
     rule = RULES.get(action)
     if rule is None:
         raise ValidationError(_("未知操作：%s") % action)
@@ -147,7 +175,21 @@ def transition(
         if has_children:
             comment += _("（进度由下级事项汇总，为 %d%%）") % item.progress
         else:
-            item.progress = int(percent)
+            new = int(percent)
+            if new < item.progress:
+                # A figure lowered says why: on the timeline, for the reviewers.
+                reason = (lower_reason or "").strip()
+                lowered = {"old": item.progress, "new": new}
+                if not reason:
+                    raise ValidationError(
+                        _("进度由 %(old)d%% 下调至 %(new)d%%，请填写下调原因。") % lowered,
+                        code="lower_reason",
+                    )
+                comment += _("（进度由 %(old)d%% 下调至 %(new)d%%，原因：%(reason)s）") % {
+                    **lowered,
+                    "reason": reason,
+                }
+            item.progress = new
     if action == "request_closure":
         # What is filed goes on the timeline too: item.evidence keeps the latest only.
         filed = []
@@ -204,6 +246,9 @@ def transition(
     if rule.who == HANDLER and action != "acknowledge":
         notify_item(item, reviewer_ids(item), action, label)
     elif rule.who == REVIEWER:
+        # A send-back or a reopening tells the handlers why (the reason is its comment).
+        if action in ("send_back", "reopen") and comment:
+            label = _("%(action)s，理由：%(reason)s") % {"action": label, "reason": comment}
         notify_item(item, handler_ids(item), action, label, robots=action != "approve")
     return item
 
@@ -216,13 +261,14 @@ def submit_plan(item, *, actor, plan, comment=""):
     return transition(item, actor=actor, action="submit_plan", plan=plan, comment=comment)
 
 
-def report_progress(item, *, actor, percent, comment, files=(), version=None):
+def report_progress(item, *, actor, percent, comment, lower_reason="", files=(), version=None):
     return transition(
         item,
         actor=actor,
         action="report_progress",
         percent=percent,
         comment=comment,
+        lower_reason=lower_reason,
         files=files,
         version=version,
     )

@@ -23,7 +23,7 @@ def test_it_takes_an_item_from_assignment_to_closure(
     page.wait_for_url(re.compile(r"/supervision/\d+/$"))
     item = Item.objects.get()
     assert item.ref == "projects.project:7" and item.source == "inspection"
-    assert "projects.project:7" in page.content()
+    assert "projects.project:7" not in page.content()  # stored, never shown as such
 
     page.context.clear_cookies()
     page = logged_in_page(handler_a)
@@ -34,16 +34,16 @@ def test_it_takes_an_item_from_assignment_to_closure(
     page.get_by_label("进度(%)").fill("60")
     page.get_by_label("进展情况").fill("已清理主要路段")
     page.get_by_role("button", name="进展反馈").click()
-    page.get_by_text("已进展反馈。").wait_for()
+    page.get_by_text("已提交进展反馈。").wait_for()
     page.locator("#id_request_closure_evidence").fill("验收记录")
     page.get_by_role("button", name="申请办结").click()
-    page.get_by_text("已申请办结。").wait_for()
+    page.get_by_text("已提交办结申请，等待审核。").wait_for()
 
     page.context.clear_cookies()
     page = logged_in_page(province_supervisor)
     page.goto(f"{live_server.url}/supervision/{item.pk}/")
     page.get_by_role("button", name="审核通过并办结").click()
-    page.get_by_text("已审核通过并办结。").wait_for()
+    page.get_by_text("已审核通过，事项办结。").wait_for()
     assert page.get_by_test_id("status").inner_text() == "已办结"
     timeline = page.get_by_test_id("timeline").inner_text()
     for step in ("交办", "签收", "进展反馈", "申请办结", "审核通过"):

@@ -110,10 +110,11 @@ def test_it_urges_and_escalates_to_the_leader_after_k_urges(
     make_item, province_supervisor, handler_a, leader_a, settings
 ):
     settings.XIAONENG_URGE_ESCALATE_AFTER = 2
+    settings.XIAONENG_URGE_MIN_WORKDAYS = 0  # the interval has its own test (test_urge.py)
     item = make_item()
     services.urge(item, actor=province_supervisor, comment="请加快")
     assert not Notification.objects.filter(recipient=leader_a).exists()
-    services.urge(item, actor=province_supervisor, comment="再催")
+    services.urge(item, actor=province_supervisor, comment="再催", confirm_escalation=True)
     item.refresh_from_db()
     assert item.urge_count == 2 and item.escalated
     assert Notification.objects.filter(recipient=leader_a, verb="escalate").count() == 1

@@ -86,7 +86,15 @@ def test_it_filters_and_counts_lists_by_light(
     c = client_for(province_supervisor)
     with django_assert_max_num_queries(12):
         r = c.get("/supervision/?light=red")
-    assert r.context["counts"] == {"total": 5, "green": 3, "yellow": 1, "red": 1, "none": 0}
+    assert r.context["counts"] == {
+        "total": 5,
+        "green": 3,
+        "yellow": 1,
+        "red": 1,
+        "none": 0,
+        "green_undated": 0,
+        "none_undated": 0,
+    }
     assert [(i.title, i.light_now) for i in r.context["page"]] == [("红", "red")]
     assert "light-red" in r.content.decode()
     assert r.context["page"].paginator.count == 1  # taken from the light counts

@@ -9,7 +9,7 @@ from xiaoneng.conftest import make_user
 from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import holidays
 from xiaoneng.supervision.models import Holiday, Item
-from xiaoneng.supervision.workdays import add_workdays, parse_schedule
+from xiaoneng.supervision.workdays import Calendar, Due, add_workdays, due, parse_schedule
 
 D = dt.date
 
@@ -142,3 +142,40 @@ def test_only_the_province_maintains_the_national_calendar(
     assert not Holiday.objects.exists()
     admin = make_user("sheng_admin", province_supervisor.unit, "unit_admin")
     assert holidays.load_holidays(days, actor=admin, year=2027) == (1, 0)
+
+
+@pytest.mark.django_db
+def test_it_counts_the_working_days_between_two_days_as_add_workdays_walks_them():
+    """workdays_between is add_workdays' inverse, across National Day, the new year and a
+    year the package does not know (weekends only)."""
+    calendar = Calendar()
+    assert calendar.workdays_between(D(2022, 9, 29), D(2022, 10, 18)) == 10
+    for start in (D(2022, 9, 29), D(2025, 12, 20), D(2026, 12, 1)):
+        for n in (0, 1, 4, 5, 23, 250, 400):
+            end, _provisional = add_workdays(start, n)
+            assert calendar.workdays_between(start, end) == n, (start, n)
+    assert calendar.workdays_between(D(2022, 10, 18), D(2022, 9, 29)) == 0
+
+
+@pytest.mark.django_db
+def test_a_loaded_holiday_counts_in_the_working_days():
+    calendar = Calendar()
+    assert calendar.workdays_between(D(2030, 1, 1), D(2030, 1, 4)) == 3  # Wed, Thu, Fri
+    Holiday.objects.create(date=D(2030, 1, 3), year=2030, note="测试", actor=SYSTEM)
+    assert Calendar().workdays_between(D(2030, 1, 1), D(2030, 1, 4)) == 2
+
+
+@pytest.mark.django_db
+def test_the_text_beside_a_deadline_is_one_rule():
+    calendar = Calendar()
+    monday = D(2026, 11, 30)
+    # Overdue is the light's: the days are counted after the deadline up to today.
+    assert due(D(2026, 11, 27), "red", monday, calendar) == Due(overdue=True, workdays=1)
+    assert due(D(2026, 11, 29), "red", monday, calendar).workdays == 1  # a Sunday
+    late = due(D(2026, 11, 28), "red", D(2026, 11, 29), calendar)  # missed on a weekend
+    assert late.overdue and late.workdays == 0
+    soon = due(D(2026, 12, 2), "yellow", monday, calendar)
+    assert not soon.overdue and soon.workdays == 2 and not soon.today
+    assert due(monday, "yellow", monday, calendar).today
+    assert due(None, "green", monday, calendar) is None
+    assert due(D(2026, 12, 2), "none", monday, calendar) is None  # closed
