@@ -153,11 +153,27 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "rows": shown,
             "count": qs.count() if len(shown) == listing.MY_WORK_SHOWN else len(shown),
         }
+    titles = {
+        "to_handle": _("待办理（签收、报方案、反馈进展、申请办结）"),
+        "to_review": _("待审核（办结申请）"),
+        "to_urge": _("已超期（红灯），可催办"),
+    }
+    sides = {"to_handle": "handle", "to_review": "review", "to_urge": "urge"}
+    for name, section in sections.items():
+        section.update(key=name, title=titles[name])
     return render(
         request,
         "supervision/my_work.html",
         {
             **sections,
+            # What has work first; the empty lists in one line at the end.
+            "busy": [section for section in sections.values() if section["count"]],
+            "empty": [
+                section
+                for section in sections.values()
+                if not section["count"]
+                and policy.can_any(request.user, sides[section["key"]], Item)
+            ],
             "total": sum(section["count"] for section in sections.values()),
             "shown": listing.MY_WORK_SHOWN,
         },
