@@ -46,10 +46,15 @@ class ScopeFilterSet(FilterSet):
     """Which projects a summary covers: batches (by code, several), prefecture, county,
     industry (by id)."""
 
+    # A few batches a year: ticked, never Ctrl-clicked.
     batch = BatchCodesFilter(
-        label=_("批次"), field_name="batch__code", to_field_name="code", distinct=False,
-        queryset=Batch.objects.none(), widget=forms.SelectMultiple(attrs={"size": 2}),
-    )  # fmt: skip
+        label=_("批次"),
+        field_name="batch__code",
+        to_field_name="code",
+        distinct=False,
+        queryset=Batch.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
+    )
     # Choosing a prefecture narrows the counties (server-side below; in the page, htmx asks
     # for the county choices of the new prefecture: projects:county_choices).
     prefecture = django_filters.ModelChoiceFilter(

@@ -21,7 +21,10 @@ TODAY = dt.date.today()
 def people(province_supervisor, prefecture, county_a, handler_a):
     street = make_unit("530112001", "永昌街道", Level.TOWNSHIP, county_a, Kind.STREET)
     community = make_unit("530112001001", "永兴路社区", Level.COMMUNITY, street, Kind.COMMUNITY)
-    for title, days in (("整理作风革命专项整治工作台账，逐项销号", -6), ("老旧小区雨污管网改造", 2)):
+    for title, days in (
+        ("整理作风革命专项整治工作台账，逐项销号", -6),
+        ("老旧小区雨污管网改造", 2),
+    ):
         services.assign_item(
             actor=province_supervisor,
             kind="task",
