@@ -121,6 +121,26 @@ def test_decomposition_page_creates_children(make_item, client_for, handler_a, c
     assert item.children.count() == 2
 
 
+def test_a_child_item_names_its_parent_and_links_it_only_for_who_may_see_it(
+    make_item, client_for, handler_a, county_a
+):
+    from xiaoneng.conftest import make_user
+
+    street = make_unit("530112001", "碧鸡街道", Level.TOWNSHIP, county_a)
+    street_handler = make_user("bj_cb", street, "handler", name="街道承办")
+    item = make_item(title="县里的总任务")
+    client_for(handler_a).post(
+        reverse("supervision:item_decompose", args=[item.pk]), {"units": [street.pk]}
+    )
+    child = item.children.get()
+    parent_link = f'href="{reverse("supervision:item_detail", args=[item.pk])}"'
+    mine = client_for(street_handler).get(reverse("supervision:item_detail", args=[child.pk]))
+    assert "县里的总任务" in mine.content.decode()
+    assert parent_link not in mine.content.decode()  # the street cannot open the county's item
+    theirs = client_for(handler_a).get(reverse("supervision:item_detail", args=[child.pk]))
+    assert parent_link in theirs.content.decode()
+
+
 def test_holidays_form_and_command_load_a_year(
     client_for, province_supervisor, make_item, tmp_path, capsys
 ):
