@@ -11,6 +11,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 
 from xiaoneng.core import policy
@@ -20,8 +21,6 @@ from xiaoneng.supervision.services.lifecycle import lock_item
 from xiaoneng.supervision.services.recipients import handler_ids, leader_ids, notify_item
 from xiaoneng.supervision.services.timeline import person_of, record_event
 from xiaoneng.supervision.workdays import add_workdays
-
-WEEKDAYS = "一二三四五六日"
 
 
 def next_urge_on(item: Item) -> dt.date | None:
@@ -44,10 +43,10 @@ def urge_escalates(item: Item) -> bool:
 
 
 def _day(day: dt.date) -> str:
-    return _("%(month)d月%(day)d日（周%(weekday)s）") % {
+    return _("%(month)d月%(day)d日（%(weekday)s）") % {
         "month": day.month,
         "day": day.day,
-        "weekday": WEEKDAYS[day.weekday()],
+        "weekday": WEEKDAYS_ABBR[day.weekday()],  # 星期二, Tue
     }
 
 
