@@ -20,6 +20,16 @@ def parse_id(value) -> int | None:
     return number if 1 <= number <= MAX_ID else None
 
 
+def parse_number(value, low: int, high: int) -> int | None:
+    """A whole number in [low, high] typed into a query parameter (a year, a month), or
+    None: ASCII digits only, and never longer than `high` (int() of 5,000 digits raises)."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(high))):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
 class IdConverter:
     regex = "[0-9]{1,19}"
 

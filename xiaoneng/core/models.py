@@ -364,6 +364,26 @@ class BaseModel(models.Model):
             raise PermissionDenied(_("无权操作该对象。"))
 
 
+class StoredFile(BaseModel):
+    """An uploaded file kept for a row: an item's attachment, an activity's photo, a case's
+    evidence. Each model declares its own `file` field (where its files are kept) and the row
+    it belongs to; supervision.services.attachments.check_upload accepts the upload (by its
+    content, within the size limit) and `store` saves file and row together."""
+
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta(BaseModel.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ScheduledRun(models.Model):
     """When each periodic job of `core.schedule.JOBS` last ran, and who holds it now.
 

@@ -169,7 +169,7 @@ def can(actor, action: str, obj: models.Model | None = None) -> bool:
         return True
     if _nobody(actor):
         return False
-    rule = rule_for(type(obj) if obj is not None else None, action)
+    rule = rule_for(obj.__class__ if obj is not None else None, action)  # (a lazy user too)
     if not rule.admits(actor):
         return False
     if obj is None:
@@ -179,7 +179,7 @@ def can(actor, action: str, obj: models.Model | None = None) -> bool:
     q = rule.where(actor) if rule.where is not None else None
     if q is None:
         return False
-    manager = type(obj)._base_manager
+    manager = obj.__class__._base_manager
     return manager.filter(pk=obj.pk).filter(q).exists()
 
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from xiaoneng.core.models import BaseModel
+from xiaoneng.core.models import BaseModel, StoredFile
 from xiaoneng.units.models import Unit
 
 
@@ -252,25 +252,16 @@ def attachment_path(instance, filename: str) -> str:
     return f"supervision/{instance.item_id}/{filename}"
 
 
-class Attachment(BaseModel):
+class Attachment(StoredFile):
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="attachments")
     event = models.ForeignKey(
         ItemEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=attachment_path, max_length=255)
-    name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(_("类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Urge(BaseModel):

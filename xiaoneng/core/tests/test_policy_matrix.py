@@ -1,6 +1,7 @@
 """The permission matrix: every registered action × every role × where the row lies.
 
-One table, `EXPECTED`, says who may take each action where; both questions of the policy —
+One table, `EXPECTED`, says who may take each action where (each app may add its own rows and
+factories in `<app>/tests/policy_matrix.py`, gathered as the URL walk gathers `url_samples`); both questions of the policy —
 `restrict()` (the rows a person sees in a list) and `can()` (the buttons they get on a row) —
 are checked against it, so the two can never disagree. A rule registered without a row in the
 table, or a row for a rule that no longer exists, fails `test_every_rule_has_a_row`.
@@ -16,8 +17,11 @@ factory below says what that means for it):
 
 import datetime as dt
 from decimal import Decimal
+from importlib import import_module
+from importlib.util import find_spec
 
 import pytest
+from django.apps import apps
 
 from xiaoneng.accounts.models import RoleCode
 from xiaoneng.conftest import make_unit, make_user
@@ -353,6 +357,25 @@ FACTORIES = {
     "supervision.Behaviour": _behaviour,
     "supervision.Violation": _violation,
 }
+
+
+def _gather_app_rows() -> None:
+    """Each app's own rows (`<app>/tests/policy_matrix.py`: EXPECTED and FACTORIES)."""
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.tests.policy_matrix"
+        if (
+            config.name.startswith("xiaoneng.")
+            and find_spec(f"{config.name}.tests")
+            and find_spec(module_name)
+        ):
+            module = import_module(module_name)
+            clash = set(module.EXPECTED) & set(EXPECTED)
+            assert not clash, f"{module_name} repeats rows of this table: {clash}"
+            EXPECTED.update(module.EXPECTED)
+            FACTORIES.update(module.FACTORIES)
+
+
+_gather_app_rows()
 
 
 # --- The test -----------------------------------------------------------------------------

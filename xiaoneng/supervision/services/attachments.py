@@ -126,25 +126,30 @@ def add_attachment(item: Item, upload, *, actor, event: ItemEvent | None = None)
     """Store one file. Actions check every file first (check_upload), so that one refused
     file writes none; run outside an action, a failure leaves no file either."""
     ctype = check_upload(upload)
-    att = Attachment(
-        item=item,
-        event=event,
-        name=upload.name[:200],
-        content_type=ctype,
-        size=upload.size,
-        uploaded_by=person_of(actor),
-    )
-    att.file.save(upload.name, upload, save=False)
-    stored = att.file.name  # the name the storage gave the file
+    return store(Attachment(item=item, event=event), upload, ctype, actor=actor)
+
+
+def store(record, upload, content_type: str, *, actor):
+    """Store `upload` as the file of `record` (a core.models.StoredFile: an item's
+    attachment, an activity's photo, a case's evidence), accepted already as `content_type`
+    (check_upload), and save the row as `actor`'s. Inside an action wrapped in
+    removes_files_on_failure the file is deleted again if the action fails; on its own, if
+    the row cannot be saved."""
+    record.name = upload.name[:200]
+    record.content_type = content_type
+    record.size = upload.size
+    record.uploaded_by = person_of(actor)
+    record.file.save(upload.name, upload, save=False)
+    stored = record.file.name  # the name the storage gave the file
     if not stored:
         raise RuntimeError(f"the storage named no file for {upload.name!r}")
     written = _written.get()
     if written is not None:
         written.append(stored)
     try:
-        att.save(actor=actor)
+        record.save(actor=actor)
     except BaseException:
         if written is None:
             default_storage.delete(stored)
         raise
-    return att
+    return record
