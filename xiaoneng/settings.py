@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "xiaoneng.notifications",
     "xiaoneng.supervision",
     "xiaoneng.projects",
+    "xiaoneng.fieldwork",
+    "xiaoneng.branches",
+    "xiaoneng.exemplars",
+    "xiaoneng.brevity",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +269,11 @@ SPECTACULAR_SETTINGS = {
         "ItemKindEnum": "xiaoneng.supervision.models.ItemKind",
         "ItemStatusEnum": "xiaoneng.supervision.models.Status",
         "WebhookKindEnum": "xiaoneng.notifications.models.WebhookKind",
+        "VisitKindEnum": "xiaoneng.fieldwork.models.VisitKind",
+        "ActivityKindEnum": "xiaoneng.branches.models.ActivityKind",
+        "ExemplarStatusEnum": "xiaoneng.exemplars.models.Status",
+        "MeetingKindEnum": "xiaoneng.brevity.models.MeetingKind",
+        "DocumentKindEnum": "xiaoneng.brevity.models.DOCUMENT_KINDS",
     },
 }
 

@@ -13,6 +13,10 @@ api_patterns = [
     path("", include("xiaoneng.notifications.api_urls")),
     path("", include("xiaoneng.supervision.api_urls")),
     path("", include("xiaoneng.projects.api_urls")),
+    path("", include("xiaoneng.fieldwork.api_urls")),
+    path("", include("xiaoneng.branches.api_urls")),
+    path("", include("xiaoneng.exemplars.api_urls")),
+    path("", include("xiaoneng.brevity.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +26,10 @@ urlpatterns = [
     path("inbox/", include("xiaoneng.notifications.urls")),
     path("supervision/", include("xiaoneng.supervision.urls")),
     path("projects/", include("xiaoneng.projects.urls")),
+    path("fieldwork/", include("xiaoneng.fieldwork.urls")),
+    path("branches/", include("xiaoneng.branches.urls")),
+    path("exemplars/", include("xiaoneng.exemplars.urls")),
+    path("brevity/", include("xiaoneng.brevity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_patterns)),
 ]

@@ -9,9 +9,11 @@ DEMO_PASSWORD = "Xiaoneng@2026"  # noqa: S105 (the demo accounts' published pass
 DEMO_USERS = [
     ("sheng_xn", "王效能", "530000", ["supervisor"], None, "省效能办督查员（全省）"),
     ("sheng_ld", "李明", "530000", ["leader"], "530000-ZF", "省级领导干部"),
+    ("km_ld", "陈志远", "530100", ["leader"], "530100", "昆明市领导干部（下基层）"),
     ("km_xn", "赵督查", "530100", ["supervisor"], "530100", "昆明市效能办督查员"),
     ("km_ck", "钱查看", "530100", ["viewer"], None, "昆明市只读查看"),
     ("xs_admin", "孙管理", "530112", ["unit_admin"], "530112", "西山区单位管理员"),
+    ("xs_ld", "刘建华", "530112", ["leader"], "530112", "西山区领导干部（下基层）"),
     ("xs_cb", "周承办", "530112", ["handler"], "530112", "西山区承办人（县 A）"),
     ("xs_tb", "吴填报", "530112", ["reporter"], None, "西山区项目填报员"),
     ("wh_cb", "郑承办", "530102", ["handler"], None, "五华区承办人（县 B）"),

@@ -48,19 +48,24 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Unit.objects.restrict(user, "view_ancestors").select_related("parent"), pk=pk
     )
     in_subtree = policy.can(user, "view", unit)
+    members = (
+        list(unit.members.prefetch_related("roles").order_by("username")) if in_subtree else []
+    )
     context = {
         "unit": unit,
         "ancestors": unit.ancestors(),
         "children": unit.children.order_by("sort_key") if in_subtree else [],
-        "members": unit.members.prefetch_related("roles").order_by("username")
-        if in_subtree
-        else [],
+        "members": members,
         "branches": unit.party_branches.annotate(
             member_count=Count("members", filter=Q(members__deleted_at__isnull=True))
         )
         if in_subtree
         else [],
         "history": history_for(unit)[:50] if in_subtree else [],
+        # Every leader belongs to a party branch: the unit's leaders who belong to none.
+        "leaders_without_branch": [
+            m for m in members if m.is_active and m.party_branch_id is None and m.has_role("leader")
+        ],
         "can_manage": policy.can(user, "change", unit),
         "can_add_child": policy.can(user, "manage_units", unit),
     }
