@@ -94,3 +94,9 @@ policy.register(
     **policy.subtree("unit"),
     doc="从回收站恢复党支部：单位管理员、效能办，本单位及下级单位的",
 )
+policy.register(
+    None,
+    "belong_to_branch",
+    roles=("leader",),
+    doc="须编入一个党支部的人：领导干部（单位页提示尚未编入的）",
+)

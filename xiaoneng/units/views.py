@@ -62,9 +62,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if in_subtree
         else [],
         "history": history_for(unit)[:50] if in_subtree else [],
-        # Every leader belongs to a party branch: the unit's leaders who belong to none.
+        # Who must belong to a party branch (the policy: every leader) and belongs to none.
         "leaders_without_branch": [
-            m for m in members if m.is_active and m.party_branch_id is None and m.has_role("leader")
+            m for m in members if m.party_branch_id is None and policy.can(m, "belong_to_branch")
         ],
         "can_manage": policy.can(user, "change", unit),
         "can_add_child": policy.can(user, "manage_units", unit),

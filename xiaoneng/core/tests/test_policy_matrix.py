@@ -61,6 +61,7 @@ EXPECTED: dict[tuple[str | None, str], dict] = {
     ("units.Unit", "restore"): only(MANAGERS, "sub"),
     ("units.PartyBranch", "view"): STAFF_DOWN,
     ("units.PartyBranch", "restore"): only(MANAGERS, DOWN),
+    (None, "belong_to_branch"): {"leader": True},  # a duty: every leader is in one branch
     # accounts
     ("accounts.User", "view"): STAFF_DOWN,
     ("accounts.User", "change"): only(MANAGERS, DOWN),
