@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "xiaoneng.branches",
     "xiaoneng.exemplars",
     "xiaoneng.brevity",
+    "xiaoneng.community",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # A resident's phone number as the user name (accounts/backends.py).
+    "xiaoneng.accounts.backends.PhoneBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -135,6 +138,8 @@ AXES_FAILURE_LIMIT = env_int("XIAONENG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("XIAONENG_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A resident's phone counts against their user name (accounts/backends.py).
+AXES_USERNAME_CALLABLE = "xiaoneng.accounts.backends.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
@@ -274,6 +279,12 @@ SPECTACULAR_SETTINGS = {
         "ExemplarStatusEnum": "xiaoneng.exemplars.models.Status",
         "MeetingKindEnum": "xiaoneng.brevity.models.MeetingKind",
         "DocumentKindEnum": "xiaoneng.brevity.models.DOCUMENT_KINDS",
+        "MatterCategoryEnum": "xiaoneng.community.models.Category",
+        "MatterStatusEnum": "xiaoneng.community.models.MatterStatus",
+        "DecisionKindEnum": "xiaoneng.community.models.DecisionKind",
+        "RatingValueEnum": "xiaoneng.community.models.RatingValue",
+        "GroupKindEnum": "xiaoneng.community.models.GroupKind",
+        "ReportTargetEnum": "xiaoneng.community.models.ReportTarget",
     },
 }
 

@@ -17,6 +17,9 @@ api_patterns = [
     path("", include("xiaoneng.branches.api_urls")),
     path("", include("xiaoneng.exemplars.api_urls")),
     path("", include("xiaoneng.brevity.api_urls")),
+    path("", include("xiaoneng.community.api_urls")),
+    path("", include("xiaoneng.community.stats_api_urls")),
+    path("", include("xiaoneng.community.residents_api_urls")),
 ]
 
 urlpatterns = [
@@ -30,6 +33,9 @@ urlpatterns = [
     path("branches/", include("xiaoneng.branches.urls")),
     path("exemplars/", include("xiaoneng.exemplars.urls")),
     path("brevity/", include("xiaoneng.brevity.urls")),
+    path("community/residents/", include("xiaoneng.community.residents_urls")),
+    path("community/stats/", include("xiaoneng.community.stats_urls")),
+    path("community/", include("xiaoneng.community.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(api_patterns)),
 ]

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from xiaoneng.accounts import services
+from xiaoneng.accounts import privacy, services
 from xiaoneng.accounts.authentication import SessionAuthentication
 from xiaoneng.accounts.models import User
 
@@ -91,6 +91,7 @@ class PasswordChangeView(APIView):
 class MeSerializer(serializers.ModelSerializer):
     unit = serializers.SerializerMethodField()
     roles = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -109,6 +110,11 @@ class MeSerializer(serializers.ModelSerializer):
     def get_roles(self, user) -> list[str]:
         return sorted(user.role_codes)
 
+    def get_phone(self, user) -> str:
+        """As the caller may see it (accounts.privacy): the caller's own, whole."""
+        request = self.context.get("request")
+        return privacy.shown_phone(getattr(request, "user", None), user)
+
 
 class MeView(APIView):
     """The caller: unit and roles."""
@@ -117,4 +123,4 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(request.user, context={"request": request}).data)

@@ -5,6 +5,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
+from xiaoneng.accounts import privacy
 from xiaoneng.accounts.ledgers import FORM_KEYS, USERS
 from xiaoneng.accounts.models import RoleCode, User, username_in_use
 from xiaoneng.accounts.policy import grantable_roles, role_change_refusal
@@ -12,6 +13,21 @@ from xiaoneng.core.forms import Form
 from xiaoneng.core.versioning import VersionedFormMixin
 from xiaoneng.core.widgets import UnitPicker
 from xiaoneng.units.models import Unit
+
+
+class KeptPhoneField(forms.CharField):
+    """A resident's phone for an editor who may not see it whole (accounts.privacy): shown
+    masked; the mask saved back as it was keeps the stored number."""
+
+    def __init__(self, *, stored: str, **kwargs):
+        self.stored = stored
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return privacy.mask_phone(value) if value and value == self.stored else value
+
+    def to_python(self, value):
+        return privacy.unmasked(super().to_python(value) or "", self.stored)
 
 
 class UserForm(VersionedFormMixin, USERS.form_class(FORM_KEYS, base=Form)):  # type: ignore[misc]
@@ -26,6 +42,15 @@ class UserForm(VersionedFormMixin, USERS.form_class(FORM_KEYS, base=Form)):  # t
     def __init__(self, *args, actor, editing: User | None = None, imported=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor, self.editing = actor, editing
+        if editing is not None and editing.phone and not privacy.sees_phone(actor, editing):
+            phone = self.fields["phone"]
+            self.fields["phone"] = KeptPhoneField(
+                stored=editing.phone,
+                label=phone.label,
+                required=phone.required,
+                max_length=20,
+                validators=phone.validators,
+            )
         # The units where the actor may add and manage people (core.policy "manage_users").
         unit = cast(forms.ModelChoiceField, self.fields["unit"])
         # A picker searched among the same units (core.widgets); it posts the unit's id.

@@ -24,6 +24,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from xiaoneng.accounts import privacy
 from xiaoneng.accounts.models import RoleCode, User, parse_role
 from xiaoneng.core.ledgers import Column, Ledger
 from xiaoneng.core.validators import validate_phone
@@ -78,6 +79,13 @@ def _roles_text(user: User) -> str:
     return "、".join(user.role_labels())
 
 
+def _phone_cell(user: User) -> str | None:
+    """The phone as the exporting user may see it (`privacy.as_seen_by` sets it; without it, a
+    resident's is masked): a masked phone imported back changes nothing."""
+    shown = getattr(user, "phone_shown", None)
+    return (shown if shown is not None else privacy.shown_phone(None, user)) or None
+
+
 def _cell(key: str) -> Callable[[User], str | None]:
     """A text attribute as an export cell: an empty one as an empty cell."""
     return lambda user: getattr(user, key) or None
@@ -130,7 +138,7 @@ USERS = Ledger(
         ),
         Column(
             "phone", "手机号", aliases=("手机", "phone"), note="已有人员留空则不变",
-            parse=as_text, export=_cell("phone"),
+            parse=as_text, export=_phone_cell,
             field=_field(
                 forms.CharField, label=gettext_lazy("手机号"), max_length=20,
                 validators=[validate_phone],

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xiaoneng.accounts import privacy
 from xiaoneng.accounts.forms import UserForm
 from xiaoneng.accounts.ledgers import FORM_KEYS, USERS, form_data
 from xiaoneng.accounts.models import ApiToken, Role, RoleCode, User, hash_token_key, username_in_use
@@ -259,6 +260,9 @@ def _check_rows(sheet: Sheet, *, actor) -> tuple[list[_Checked], list[str], list
             person = None
         # A blank cell keeps what is there; a re-import changes only the updatable columns.
         typed = {k: v for k, v in values.items() if v not in ("", None, [])}
+        if person is not None and "phone" in typed:
+            # A resident's phone exported masked (accounts.privacy) and imported back.
+            typed["phone"] = privacy.unmasked(typed["phone"], person.phone)
         if person is None:
             data = {**blank, **typed}
         else:

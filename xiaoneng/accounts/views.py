@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xiaoneng.accounts import services
+from xiaoneng.accounts import privacy, services
 from xiaoneng.accounts.filters import UserFilterSet
 from xiaoneng.accounts.forms import UserForm, UserImportForm
 from xiaoneng.accounts.ledgers import USERS
@@ -89,7 +89,9 @@ def user_export(request: HttpRequest) -> HttpResponse:
         # A file cannot say that a filter was left out: back to the list, which names it.
         messages.error(request, _("筛选条件有误，未导出；请修改后再导出。"))
         return redirect(f"{reverse('accounts:user_list')}?{request.GET.urlencode()}")
-    return xlsx_response(USERS.export(users), "人员.xlsx")
+    # Residents' phones as the user may see them (accounts.privacy); a masked one imported
+    # back changes nothing (services._check_rows).
+    return xlsx_response(USERS.export(privacy.as_seen_by(request.user, users)), "人员.xlsx")
 
 
 @login_required
@@ -102,7 +104,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": user,
             "can_manage": policy.can(request.user, "change", user),
             "tokens": ApiToken.objects.filter(user=user).count(),
-            "history": history_for(user)[:50],
+            "history": privacy.masked_history(history_for(user)[:50], request.user, user),
         },
     )
 

@@ -95,6 +95,13 @@ JOBS: list[Job] = [
         at=dt.time(1, 0),  # after midnight has moved every light
     ),
     Job(
+        "escalate-community-matters",
+        "xiaoneng.community.services.escalate_overdue",
+        "community",
+        "send up to the street the community matters past their deadline (社区议题逾期提交街道)",
+        at=dt.time(1, 30),  # after the deadline scan
+    ),
+    Job(
         "send-digests",
         "xiaoneng.notifications.services.send_digests",
         "notifications",

@@ -22,7 +22,11 @@ def home(request: HttpRequest) -> HttpResponse:
     that says what they can do here."""
     user = request.user
     if not getattr(user, "is_staff_member", False):
-        return render(request, "core/home_resident.html", {"modules": entries_for(user)})
+        return render(
+            request,
+            "core/home_resident.html",
+            {"modules": entries_for(user), "panels": panels_for(user)},
+        )
     panels = [
         (panel, render_to_string(panel.template, panel.context, request) if panel.template else "")
         for panel in panels_for(user)

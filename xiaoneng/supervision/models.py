@@ -29,6 +29,7 @@ class Source(models.TextChoices):
     HOTLINE = "hotline", _("12345热线")
     PUBLIC = "public", _("群众反映")
     UNANNOUNCED = "unannounced", _("暗访")
+    COMMUNITY = "community", _("社区议事")
     OTHER = "other", _("其他")
 
 

@@ -35,11 +35,11 @@ def test_residents_see_only_entries_meant_for_them(county_a, monkeypatch):
     monkeypatch.setitem(policy._RULES, (None, "discuss"), rule)
     config = apps.get_app_config("units")
     monkeypatch.setattr(
-        config, "nav", [*config.nav, NavEntry("社区议事", "core:home", action="discuss")]
+        config, "nav", [*config.nav, NavEntry("居民专栏", "core:home", action="discuss")]
     )
     labels = [e["label"] for e in entries_for(resident)]
-    assert "社区议事" in labels and "单位" not in labels and "人员" not in labels
-    assert "社区议事" not in [e["label"] for e in entries_for(make_user("cb", county_a, "handler"))]
+    assert "居民专栏" in labels and "单位" not in labels and "人员" not in labels
+    assert "居民专栏" not in [e["label"] for e in entries_for(make_user("cb", county_a, "handler"))]
 
 
 def test_only_the_longest_matching_entry_marks_the_page():

@@ -55,6 +55,7 @@ def test_each_periodic_job_is_registered_once_and_importable():
     names = [job.name for job in schedule.jobs()]
     assert names == [
         "scan-deadlines",
+        "escalate-community-matters",
         "send-digests",
         "retry-deliveries",
         "fail-stalled-imports",
@@ -169,7 +170,7 @@ def test_jobs_run_as_the_system(db, jobs):
 
 
 def test_a_job_of_an_app_not_installed_is_skipped(db, jobs):
-    jobs(schedule.Job("gone", f"{HERE}.record", "community", "", every=dt.timedelta(minutes=5)))
+    jobs(schedule.Job("gone", f"{HERE}.record", "not_an_app", "", every=dt.timedelta(minutes=5)))
     assert schedule.run_due() == []
 
 

@@ -19,8 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from xiaoneng.conftest import URL_MARKER as MARKER
 
-# Reachable without logging in, on purpose.
-PUBLIC = {
+# Reachable without logging in, on purpose; an app adds its own public routes as `PUBLIC` in
+# its tests/url_samples.py (the community's public board and sign-up).
+BASE_PUBLIC = {
     "accounts:login",
     "accounts:logout",
     "set_language",
@@ -28,6 +29,20 @@ PUBLIC = {
     "core:healthz",
     "javascript-catalog",
 }
+
+
+def _sample_modules():
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.tests.url_samples"
+        if (
+            config.name.startswith("xiaoneng.")
+            and find_spec(f"{config.name}.tests")
+            and find_spec(module_name)
+        ):
+            yield import_module(module_name)
+
+
+PUBLIC = BASE_PUBLIC.union(*(getattr(m, "PUBLIC", set()) for m in _sample_modules()))
 
 
 def walk(patterns=None, namespace=""):
@@ -48,14 +63,8 @@ def route_names():
 
 def all_samples(url_ctx) -> dict:
     found = {}
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.tests.url_samples"
-        if (
-            config.name.startswith("xiaoneng.")
-            and find_spec(f"{config.name}.tests")
-            and find_spec(module_name)
-        ):
-            found.update(import_module(module_name).samples(url_ctx))
+    for module in _sample_modules():
+        found.update(module.samples(url_ctx))
     return found
 
 
