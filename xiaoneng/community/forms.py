@@ -2,6 +2,7 @@
 services decide what is allowed (the policy) and in which state, with their own messages."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiaoneng.community import conf, services
@@ -219,7 +220,8 @@ class DeliberationForm(Form):
         )
         self.fields["matters"].queryset = agenda
         self.fields["matters"].label_from_instance = lambda m: (
-            f"{m.title}（{m.get_status_display()}，附议 {m.seconds_count}）"
+            gettext("%(title)s（%(status)s，附议 %(n)s）")
+            % {"title": m.title, "status": m.get_status_display(), "n": m.seconds_count}
         )
         if not self.is_bound and "matters" not in self.initial:
             self.initial["matters"] = [m.pk for m in agenda if m.status == MatterStatus.LISTED]

@@ -442,7 +442,8 @@ class Decision(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.matter}: {self.get_decision_display() or _('待议')}"
+        label = self.get_decision_display() or _("待议")
+        return f"{self.matter}: {label}"
 
 
 class Step(BaseModel):
