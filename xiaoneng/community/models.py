@@ -58,6 +58,8 @@ OPEN_STATUSES = (
     MatterStatus.ADOPTED,
     MatterStatus.HANDLING,
 )
+# Matters with a handling deadline: overdue once it has passed (`overdue_q`, `is_overdue`).
+LATE_STATUSES = (MatterStatus.ADOPTED, MatterStatus.HANDLING)
 # Matters that may still be seconded and put on the deliberation list.
 SECONDABLE = (MatterStatus.RAISED, MatterStatus.LISTED)
 
@@ -178,13 +180,16 @@ class MatterQuerySet(ScopedQuerySet):
         return self.filter(solved_q())
 
     def overdue(self, today):
-        return self.filter(
-            status__in=(MatterStatus.ADOPTED, MatterStatus.HANDLING), deadline__lt=today
-        )
+        return self.filter(overdue_q(today))
 
     def shown(self):
         """Not hidden by moderation (the public board, counts for residents)."""
         return self.filter(hidden_at__isnull=True)
+
+
+def overdue_q(today) -> Q:
+    """Overdue: adopted or being handled, and past the handling deadline."""
+    return Q(status__in=LATE_STATUSES, deadline__lt=today)
 
 
 def solved_q(prefix: str = "") -> Q:
@@ -308,6 +313,10 @@ class Matter(Moderated, BaseModel):
         if self.lead_user_id is not None:
             return str(self.lead_user)
         return ""
+
+    def is_overdue(self, today) -> bool:
+        """`overdue_q` for one row."""
+        return self.status in LATE_STATUSES and self.deadline is not None and self.deadline < today
 
     def is_solved(self) -> bool:
         """`solved_q` for one row."""

@@ -208,11 +208,8 @@ def taken_message() -> str:
     return _("该手机号已注册，请直接用手机号登录；忘记密码请联系社区工作人员。")
 
 
-@transaction.atomic
-def sign_up(*, code, phone, name, password) -> User:
-    """A resident joins the community of invitation `code`. Every refusal names its field
-    (code, phone, name, password); nothing is stored unless all pass. Written by the system
-    (nobody is logged in yet)."""
+def _checked_person(name, phone) -> tuple[str, str, dict[str, list[str]]]:
+    """A new resident's name and phone, cleaned, and what is wrong with them (by field)."""
     errors: dict[str, list[str]] = {}
     try:
         name = _check_name(name)
@@ -222,6 +219,15 @@ def sign_up(*, code, phone, name, password) -> User:
         phone = _check_phone(phone)
     except ValueError as exc:
         errors["phone"] = [str(exc)]
+    return name, phone, errors
+
+
+@transaction.atomic
+def sign_up(*, code, phone, name, password) -> User:
+    """A resident joins the community of invitation `code`. Every refusal names its field
+    (code, phone, name, password); nothing is stored unless all pass. Written by the system
+    (nobody is logged in yet)."""
+    name, phone, errors = _checked_person(name, phone)
     password = str(password or "")
     if not password:
         errors["password"] = [_("请设置密码。")]
@@ -271,15 +277,7 @@ def add_resident(*, actor, community: Unit, phone, name) -> tuple[User, str]:
     """The staff add one resident; returns them and their initial password (shown once;
     they must change it at their first login)."""
     _require_runs(actor, community)
-    errors: dict[str, list[str]] = {}
-    try:
-        name = _check_name(name)
-    except ValueError as exc:
-        errors["name"] = [str(exc)]
-    try:
-        phone = _check_phone(phone)
-    except ValueError as exc:
-        errors["phone"] = [str(exc)]
+    name, phone, errors = _checked_person(name, phone)
     if errors:
         raise ValidationError(errors)
     _one_at_a_time()

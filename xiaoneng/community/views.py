@@ -40,7 +40,7 @@ from xiaoneng.community.forms import (
     ReportForm,
 )
 from xiaoneng.community.models import (
-    OPEN_STATUSES,
+    LATE_STATUSES,
     SECONDABLE,
     Comment,
     Decision,
@@ -54,6 +54,7 @@ from xiaoneng.community.models import (
     RatingValue,
     Report,
     Second,
+    overdue_q,
 )
 from xiaoneng.community.stats_views import sees_stats
 from xiaoneng.core import policy
@@ -65,7 +66,6 @@ from xiaoneng.supervision.workdays import Calendar
 from xiaoneng.units.models import Unit
 
 ELDER_COOKIE = "community_elder"
-LATE = (MatterStatus.ADOPTED, MatterStatus.HANDLING)
 
 
 def _may_see_any(user) -> None:
@@ -105,7 +105,7 @@ def _render(request, template: str, context: dict, status: int = 200) -> HttpRes
 
 def overdue_workdays(matter: Matter, today: dt.date, calendar: Calendar) -> int:
     """超期 N 个工作日 (0: not overdue)."""
-    if matter.status not in LATE or matter.deadline is None or matter.deadline >= today:
+    if not matter.is_overdue(today):
         return 0
     return max(calendar.workdays_between(matter.deadline, today), 1)
 
@@ -122,7 +122,7 @@ def matter_list(request: HttpRequest) -> HttpResponse:
     filterset = MatterFilterSet(request.GET or None, queryset=qs, request=request)
     rows = filterset.qs.annotate(
         late=Case(
-            When(status__in=LATE, deadline__lt=today, then=Value(0)),
+            When(overdue_q(today), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
@@ -914,7 +914,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     data = public_board.board(community, today=today)
     for m in data["open"]:
         m["overdue"] = bool(
-            m["deadline"] and m["deadline"] < today and m["status"] in OPEN_STATUSES
+            m["deadline"] and m["deadline"] < today and m["status"] in LATE_STATUSES
         )
     asked = request.GET.get("elder")
     elder = asked == "1" if asked in ("0", "1") else request.COOKIES.get(ELDER_COOKIE) == "1"
