@@ -7,7 +7,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,10 +30,15 @@ STAFF_ROLES = frozenset(RoleCode.values) - {RoleCode.RESIDENT}
 
 
 def parse_role(text: str) -> str | None:
-    """A role from its code or its Chinese name (效能办, 督查室, 承办人 …)."""
+    """A role from its code or its name in any of the platform's languages (效能办, 督查室,
+    承办人 …, Handler): a sheet reads the same whatever language its reader has chosen."""
     value = text.strip()
     for code, label in RoleCode.choices:
-        if value == code or value == str(label) or value in str(label).split("/"):
+        names = {code}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names |= {str(label), *str(label).split("/")}
+        if value in names:
             return code
     return None
 

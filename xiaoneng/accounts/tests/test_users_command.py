@@ -3,6 +3,7 @@ import io
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from xiaoneng.accounts.models import User
 from xiaoneng.core.models import ChangeLog
@@ -166,3 +167,12 @@ def test_the_web_import_is_scoped_to_the_admins_subtree(
         answers.append([(e.column, e.message) for e in errors])
     assert answers[0] == answers[1] == [("单位编码", "没有这个单位编码")]
     assert not User.objects.filter(username="far").exists()
+
+
+def test_a_sheet_in_chinese_reads_the_same_in_english(county_a, tmp_path):
+    """The role names are read in every language the platform offers, not only the active
+    one: an English interface (or a thread left in English) still reads 承办人."""
+    path = sheet(tmp_path, [["zhaoliu", "赵六", "530112", "承办人、Leader", None]])
+    with translation.override("en"):
+        run("users", "import", path)
+    assert User.objects.get(username="zhaoliu").role_codes == {"handler", "leader"}

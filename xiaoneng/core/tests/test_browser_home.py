@@ -6,6 +6,7 @@ too."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from xiaoneng.conftest import make_unit, make_user
 from xiaoneng.core.tests.browser import SIZES, check_page
@@ -13,8 +14,6 @@ from xiaoneng.supervision import services
 from xiaoneng.units.models import Kind, Level
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -30,8 +29,8 @@ def people(province_supervisor, prefecture, county_a, handler_a):
             kind="task",
             title=title,
             lead_unit=county_a,
-            assigned_on=TODAY - dt.timedelta(days=30),
-            deadline=TODAY + dt.timedelta(days=days),
+            assigned_on=timezone.localdate() - dt.timedelta(days=30),
+            deadline=timezone.localdate() + dt.timedelta(days=days),
         )
     return {
         "handler": handler_a,

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.tests.browser import PHONE, SIZES, check_page
@@ -17,7 +18,6 @@ from xiaoneng.supervision.models import ItemKind, Source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TODAY = dt.date.today()
 # What a card, a heading or a table cell of these pages must never clip.
 CUT = "h1, h2, .card, .finding, .actions a, .actions .button, summary, td, th"
 
@@ -34,7 +34,7 @@ def test_it_records_a_visit_on_a_phone_and_turns_a_finding_into_an_item(
     # The leader is the one logged in and the dates are today's: only the place and what
     # was found need typing.
     assert page.get_by_label("领导干部").input_value() == str(leader_a.pk)
-    assert page.get_by_label("开始日期").input_value() == TODAY.isoformat()
+    assert page.get_by_label("开始日期").input_value() == timezone.localdate().isoformat()
     place = page.get_by_role("combobox", name="到访地点")
     place.click()
     place.fill("永兴路")
@@ -91,15 +91,19 @@ def visits(record, leader_a, leader_km, township_a, community_a, community_b, pr
     so the system acts for it), so every figure and chart has something."""
     first = record(
         leader_km,
-        TODAY - dt.timedelta(days=3),
-        TODAY - dt.timedelta(days=2),
+        timezone.localdate() - dt.timedelta(days=3),
+        timezone.localdate() - dt.timedelta(days=2),
         places=[community_a, township_a],
         findings=["老旧小区加装电梯协调难、审批慢", "便民服务站周末无人值守"],
         kind="survey",
     )
-    record(leader_km, TODAY, places=[community_b], findings=["窗口午休无人值守"])
+    record(leader_km, timezone.localdate(), places=[community_b], findings=["窗口午休无人值守"])
     second = record(
-        leader_a, TODAY, places=[community_a], findings=["路灯损坏多处"], kind="on_site"
+        leader_a,
+        timezone.localdate(),
+        places=[community_a],
+        findings=["路灯损坏多处"],
+        kind="on_site",
     )
     services.finding_to_item(first.findings.order_by("order").first(), actor=leader_km)
     item = services.finding_to_item(second.findings.get(), actor=leader_a)

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from xiaoneng.conftest import make_unit, make_user
 from xiaoneng.core.policy import SYSTEM
@@ -15,7 +16,6 @@ from xiaoneng.units.models import Kind, Level
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
 # What each page takes whatever the number of visits, units and leaders: the session, the
 # user, their roles and unit, the unread count, then the page's own (list: count, rows,
 # places; stats: the child units, the per-unit and per-leader aggregates; where: the (visit,
@@ -34,8 +34,8 @@ def grow(prefecture, start: int, stop: int) -> None:
         visit = services.record_visit(
             actor=leader,
             leader=leader,
-            start_date=TODAY - dt.timedelta(days=i % 20),
-            end_date=TODAY - dt.timedelta(days=i % 20) + dt.timedelta(days=i % 3),
+            start_date=timezone.localdate() - dt.timedelta(days=i % 20),
+            end_date=timezone.localdate() - dt.timedelta(days=i % 20) + dt.timedelta(days=i % 3),
             places=[town, county],
             findings=[f"问题{i}甲", f"问题{i}乙"],
         )

@@ -5,12 +5,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from xiaoneng.fieldwork import services
 from xiaoneng.fieldwork.models import Visit
 from xiaoneng.supervision.models import ItemKind, Source
-
-TODAY = dt.date.today()
 
 
 def test_it_refuses_an_end_before_the_start_naming_the_field(leader_a, community_a):
@@ -18,8 +17,8 @@ def test_it_refuses_an_end_before_the_start_naming_the_field(leader_a, community
         services.record_visit(
             actor=leader_a,
             leader=leader_a,
-            start_date=TODAY,
-            end_date=TODAY - dt.timedelta(days=1),
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() - dt.timedelta(days=1),
             places=[community_a],
         )
     assert "end_date" in exc.value.message_dict
@@ -44,7 +43,9 @@ def test_it_refuses_an_end_before_the_start_on_the_form(client_for, leader_a, co
 def test_it_turns_a_finding_into_a_problem_item_linked_both_ways(
     record, client_for, leader_a, community_a, township_a
 ):
-    visit = record(leader_a, TODAY, places=[community_a, township_a], findings=["路灯坏了"])
+    visit = record(
+        leader_a, timezone.localdate(), places=[community_a, township_a], findings=["路灯坏了"]
+    )
     finding = visit.findings.get()
     c = client_for(leader_a)
     page = c.get(reverse("fieldwork:visit_detail", args=[visit.pk])).content.decode()
@@ -54,7 +55,7 @@ def test_it_turns_a_finding_into_a_problem_item_linked_both_ways(
         {
             "title": "路灯坏了",
             "lead_unit": community_a.pk,
-            "deadline": (TODAY + dt.timedelta(days=30)).isoformat(),
+            "deadline": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
         },
     )
     finding.refresh_from_db()
@@ -75,32 +76,46 @@ def test_it_turns_a_finding_into_a_problem_item_linked_both_ways(
 
 
 def test_it_defaults_the_lead_unit_to_the_first_place(record, leader_a, township_a, community_a):
-    visit = record(leader_a, TODAY, places=[township_a, community_a], findings=["窗口排队久"])
+    visit = record(
+        leader_a, timezone.localdate(), places=[township_a, community_a], findings=["窗口排队久"]
+    )
     item = services.finding_to_item(visit.findings.get(), actor=leader_a)
     assert item.lead_unit == township_a
-    assert item.deadline == TODAY + dt.timedelta(days=30)
+    assert item.deadline == timezone.localdate() + dt.timedelta(days=30)
 
 
 def test_a_leader_cannot_record_for_another_units_leader(leader_km, leader_a, community_a):
     with pytest.raises(PermissionDenied):
         services.record_visit(
-            actor=leader_km, leader=leader_a, start_date=TODAY, end_date=TODAY, places=[community_a]
+            actor=leader_km,
+            leader=leader_a,
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate(),
+            places=[community_a],
         )
 
 
 def test_the_office_records_for_its_own_leaders(admin_a, leader_a, leader_km, community_a):
     visit = services.record_visit(
-        actor=admin_a, leader=leader_a, start_date=TODAY, end_date=TODAY, places=[community_a]
+        actor=admin_a,
+        leader=leader_a,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate(),
+        places=[community_a],
     )
     assert visit.recorded_by == admin_a and visit.unit == leader_a.unit
     with pytest.raises(PermissionDenied):
         services.record_visit(
-            actor=admin_a, leader=leader_km, start_date=TODAY, end_date=TODAY, places=[community_a]
+            actor=admin_a,
+            leader=leader_km,
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate(),
+            places=[community_a],
         )
 
 
 def test_the_outsider_sees_nothing(record, client_for, leader_a, handler_b, community_a):
-    visit = record(leader_a, TODAY, places=[community_a], findings=["甲问题"])
+    visit = record(leader_a, timezone.localdate(), places=[community_a], findings=["甲问题"])
     finding = visit.findings.get()
     c = client_for(handler_b)
     assert c.get(reverse("fieldwork:visit_detail", args=[visit.pk])).status_code == 404
@@ -113,7 +128,7 @@ def test_the_outsider_sees_nothing(record, client_for, leader_a, handler_b, comm
 def test_a_community_sees_who_came(record, client_for, leader_km, community_a):
     from xiaoneng.conftest import make_user
 
-    visit = record(leader_km, TODAY, places=[community_a])
+    visit = record(leader_km, timezone.localdate(), places=[community_a])
     resident_office = make_user("yxl_cb", community_a, "handler")
     page = client_for(resident_office).get(reverse("fieldwork:visit_detail", args=[visit.pk]))
     assert page.status_code == 200 and "陈志远" in page.content.decode()
@@ -144,7 +159,7 @@ def test_the_api_records_and_refuses_bad_dates(client_for, leader_a, community_a
 
 
 def test_the_pages_render(record, client_for, leader_a, community_a):
-    record(leader_a, TODAY, places=[community_a], findings=["甲问题"])
+    record(leader_a, timezone.localdate(), places=[community_a], findings=["甲问题"])
     c = client_for(leader_a)
     for name in ("visit_list", "visit_create", "visit_stats", "visit_where"):
         assert c.get(reverse(f"fieldwork:{name}")).status_code == 200, name
@@ -154,13 +169,13 @@ def test_the_pages_render(record, client_for, leader_a, community_a):
 def test_it_keeps_the_places_in_the_order_given_when_they_change(
     record, leader_a, county_a, township_a, community_a
 ):
-    visit = record(leader_a, TODAY, places=[community_a, township_a])
+    visit = record(leader_a, timezone.localdate(), places=[community_a, township_a])
     assert Visit.objects.get(pk=visit.pk).place_list() == [community_a, township_a]
     services.change_visit(
         visit,
         actor=leader_a,
-        start_date=TODAY,
-        end_date=TODAY,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate(),
         kind="survey",
         places=[county_a, community_a],
     )

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from xiaoneng.conftest import make_user
 from xiaoneng.core import policy
@@ -15,11 +16,9 @@ from xiaoneng.supervision.lights import attention_order
 from xiaoneng.supervision.models import Item
 from xiaoneng.supervision.workdays import Calendar
 
-TODAY = dt.date.today()
-
 
 def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
+    return timezone.localdate() + dt.timedelta(days=n)
 
 
 @pytest.fixture
@@ -42,15 +41,15 @@ def mixed(make_item, thresholds, province_supervisor, handler_a):
             Item.objects.filter(pk=made[name].pk).update(deadline=None)
             made[name].refresh_from_db()
 
-    add("绿1", assigned_on=TODAY, deadline=days(40))
-    add("无时限1", assigned_on=TODAY, deadline=None)
+    add("绿1", assigned_on=timezone.localdate(), deadline=days(40))
+    add("无时限1", assigned_on=timezone.localdate(), deadline=None)
     add("红2", assigned_on=days(-30), deadline=days(-2))
     add("黄-临期", assigned_on=days(-10), deadline=days(2))
-    add("绿2", assigned_on=TODAY, deadline=days(20))
+    add("绿2", assigned_on=timezone.localdate(), deadline=days(20))
     add("红1", assigned_on=days(-30), deadline=days(-9))
     # Behind pace: 50 % of the time gone, no progress (yellow, though due in 20 days).
     add("黄-滞后", assigned_on=days(-20), deadline=days(20))
-    add("无时限2", assigned_on=TODAY, deadline=None)
+    add("无时限2", assigned_on=timezone.localdate(), deadline=None)
     for name, deadline in (("办结2", days(5)), ("办结1", days(-3)), ("办结无时限", None)):
         add(name, assigned_on=days(-30), deadline=deadline)
         item = made[name]
@@ -127,8 +126,8 @@ def test_beside_each_deadline_the_working_days_overdue_or_remaining(
     mixed, client_for, province_supervisor
 ):
     calendar = Calendar()
-    overdue = calendar.workdays_between(days(-9), TODAY)
-    remaining = calendar.workdays_between(TODAY, days(40))
+    overdue = calendar.workdays_between(days(-9), timezone.localdate())
+    remaining = calendar.workdays_between(timezone.localdate(), days(40))
     page = client_for(province_supervisor).get(reverse("supervision:item_list"))
     rows = {row.title: row for row in page.context["page"].object_list}
     assert rows["红1"].due.overdue and rows["红1"].due.workdays == overdue

@@ -6,14 +6,13 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from xiaoneng.conftest import make_user
 from xiaoneng.core.tests.browser import SIZES, check_page
 from xiaoneng.supervision import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-TODAY = dt.date.today()
 
 
 @pytest.fixture
@@ -22,16 +21,18 @@ def items(make_item, handler_a, county_b, settings):
     made = [
         make_item(
             title="农贸市场周边占道经营反复回潮，群众反映强烈，需要长期巡查",
-            assigned_on=TODAY - dt.timedelta(days=40),
-            deadline=TODAY - dt.timedelta(days=6),
+            assigned_on=timezone.localdate() - dt.timedelta(days=40),
+            deadline=timezone.localdate() - dt.timedelta(days=6),
         ),
-        make_item(title="老旧小区雨污管网改造", deadline=TODAY + dt.timedelta(days=2)),
-        make_item(title="政务服务一网通办", deadline=TODAY + dt.timedelta(days=60)),
+        make_item(
+            title="老旧小区雨污管网改造", deadline=timezone.localdate() + dt.timedelta(days=2)
+        ),
+        make_item(title="政务服务一网通办", deadline=timezone.localdate() + dt.timedelta(days=60)),
         make_item(
             title="五华区窗口午休无人值守",
             lead_unit=county_b,
-            assigned_on=TODAY - dt.timedelta(days=30),
-            deadline=TODAY - dt.timedelta(days=1),
+            assigned_on=timezone.localdate() - dt.timedelta(days=30),
+            deadline=timezone.localdate() - dt.timedelta(days=1),
         ),
     ]
     services.acknowledge(made[1], actor=handler_a)

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from xiaoneng.core.tests.stale import assert_stale, form_version
@@ -14,11 +15,9 @@ from xiaoneng.supervision.models import Item, ItemEvent
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
-
 
 def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
+    return timezone.localdate() + dt.timedelta(days=n)
 
 
 def url(item) -> str:
@@ -79,7 +78,10 @@ def test_it_counts_workdays_and_reads_dates_as_the_ledger_does(
 ):
     client = client_for(province_supervisor)
     data = posted(client.get(url(item)))
-    data.update(deadline_workdays="10", assigned_on=f"{TODAY.year}年{TODAY.month}月{TODAY.day}日")
+    data.update(
+        deadline_workdays="10",
+        assigned_on=f"{timezone.localdate().year}年{timezone.localdate().month}月{timezone.localdate().day}日",
+    )
     assert client.post(url(item), data).status_code == 302
     item.refresh_from_db()
     assert (item.deadline_basis, item.deadline_count) == ("workdays", 10)

@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from xiaoneng.core.xlsx import ImportFailed
 from xiaoneng.notifications.models import Notification
@@ -14,8 +15,6 @@ from xiaoneng.supervision.models import Item, ItemEvent
 from xiaoneng.supervision.tests.test_ledger import FULL, sheet
 
 pytestmark = pytest.mark.django_db
-
-TODAY = dt.date.today()
 
 
 def test_the_same_code_twice_is_an_error_on_the_second_row(make_item, province_supervisor):
@@ -104,8 +103,10 @@ def test_an_update_is_recorded_on_the_timeline_and_the_new_lead_unit_is_told(
     handler_b,
     django_capture_on_commit_callbacks,
 ):
-    item = make_item(title="旧标题", deadline=TODAY + dt.timedelta(days=30), responsible=handler_a)
-    new_deadline = TODAY + dt.timedelta(days=40)
+    item = make_item(
+        title="旧标题", deadline=timezone.localdate() + dt.timedelta(days=30), responsible=handler_a
+    )
+    new_deadline = timezone.localdate() + dt.timedelta(days=40)
     data = sheet(
         FULL,
         [[item.code, "督办事项", "新标题", "五华区", None, None, None, new_deadline.isoformat()]],
@@ -155,8 +156,8 @@ def test_items_awaiting_review_or_closed_are_not_changed_by_import(
 def test_an_update_that_moves_the_assignment_date_past_the_deadline_names_the_column(
     make_item, province_supervisor
 ):
-    item = make_item(deadline=TODAY + dt.timedelta(days=5))
-    later = (TODAY + dt.timedelta(days=6)).isoformat()
+    item = make_item(deadline=timezone.localdate() + dt.timedelta(days=5))
+    later = (timezone.localdate() + dt.timedelta(days=6)).isoformat()
     data = sheet(FULL, [[item.code, "督办事项", item.title, "530112", None, None, later, None]])
     with pytest.raises(ImportFailed) as exc:
         ledger.import_items(data, actor=province_supervisor)

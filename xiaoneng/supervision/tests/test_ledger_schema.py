@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from xiaoneng.supervision import ledger, services
 from xiaoneng.supervision.ledgers import ITEMS
@@ -13,8 +14,6 @@ from xiaoneng.supervision.models import Item
 from xiaoneng.supervision.tests.test_ledger import sheet
 
 pytestmark = pytest.mark.django_db
-
-TODAY = dt.date.today()
 
 
 def rows_of(content: bytes) -> list[list]:
@@ -72,7 +71,7 @@ def test_a_re_import_may_change_the_updatable_columns_which_update_item_takes():
 def test_the_import_matches_every_declared_header_and_alias(province_supervisor, county_a):
     aliases = {"title": "事项名称", "lead_unit": "牵头单位编码", "deadline": "完成时限"}
     headers = [aliases[k] for k in ("title", "lead_unit", "deadline")]
-    due = TODAY + dt.timedelta(days=20)
+    due = timezone.localdate() + dt.timedelta(days=20)
     result = ledger.import_items(
         sheet(headers, [["别名表头", "530112", due.isoformat()]]), actor=province_supervisor
     )
@@ -89,7 +88,7 @@ def test_an_exported_row_with_its_date_edited_moves_a_workday_deadline_to_that_d
     content = client_for(province_supervisor).get("/supervision/export/").content
     book = openpyxl.load_workbook(io.BytesIO(content))
     column = ITEMS.headers().index("办理时限") + 1
-    new = TODAY + dt.timedelta(days=90)
+    new = timezone.localdate() + dt.timedelta(days=90)
     book.active.cell(row=2, column=column, value=new)
     buffer = io.BytesIO()
     book.save(buffer)

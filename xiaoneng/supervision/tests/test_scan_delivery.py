@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from xiaoneng.conftest import make_user
 from xiaoneng.core.policy import SYSTEM
@@ -18,7 +19,6 @@ from xiaoneng.supervision import scan
 from xiaoneng.supervision.models import Item
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
 SECRET = "SEC-xishan-robot-secret"
 SITE = "https://xiaoneng.example.gov.cn"
 
@@ -79,16 +79,20 @@ def lights(make_item, county_b):
         for i in range(red):
             make_item(
                 title=f"超期{i}",
-                assigned_on=TODAY - dt.timedelta(days=20),
-                deadline=TODAY - dt.timedelta(days=1),
+                assigned_on=timezone.localdate() - dt.timedelta(days=20),
+                deadline=timezone.localdate() - dt.timedelta(days=1),
             )
         for i in range(yellow):
             make_item(
                 title=f"将到期{i}",
-                assigned_on=TODAY - dt.timedelta(days=20),
-                deadline=TODAY + dt.timedelta(days=2),
+                assigned_on=timezone.localdate() - dt.timedelta(days=20),
+                deadline=timezone.localdate() + dt.timedelta(days=2),
             )
-        make_item(title="五华正常", lead_unit=county_b, deadline=TODAY + dt.timedelta(days=60))
+        make_item(
+            title="五华正常",
+            lead_unit=county_b,
+            deadline=timezone.localdate() + dt.timedelta(days=60),
+        )
         mail.outbox.clear()
 
     return _make

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from xiaoneng.conftest import make_unit, make_user
 from xiaoneng.core.models import ChangeLog
@@ -20,11 +21,9 @@ from xiaoneng.units.models import Level
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
-
 
 def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
+    return timezone.localdate() + dt.timedelta(days=n)
 
 
 def change(item, actor, **values):

@@ -6,17 +6,16 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from xiaoneng.conftest import make_user
 from xiaoneng.core.policy import SYSTEM
 from xiaoneng.supervision import services, workbench
 from xiaoneng.supervision.models import Item, ItemEvent
 
-TODAY = dt.date.today()
-
 
 def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
+    return timezone.localdate() + dt.timedelta(days=n)
 
 
 @pytest.fixture
