@@ -142,6 +142,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "xiaoneng.accounts.backends.axes_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The reverse proxies in front of the platform (each appends to X-Forwarded-For): the client's
+# address, for the lock-out and the public sign-up's throttle, is read that far from the right.
+XIAONENG_PROXY_COUNT = env_int("XIAONENG_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "xiaoneng.core.throttle.client_of"
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = env_int("XIAONENG_SESSION_HOURS", 12) * 3600

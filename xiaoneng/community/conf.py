@@ -33,6 +33,20 @@ THRESHOLDS = Thresholds(
         minimum=1,
         maximum=50,
     ),
+    Threshold(
+        "XIAONENG_JOIN_FAILURE_LIMIT",
+        10,
+        "refused sign-ups one address may make before it waits (default 10)",
+        minimum=1,
+        maximum=1000,
+    ),
+    Threshold(
+        "XIAONENG_JOIN_WAIT_MINUTES",
+        60,
+        "the window of those refusals, and the wait, in minutes (default 60)",
+        minimum=1,
+        maximum=1440,
+    ),
 )
 
 
@@ -50,3 +64,11 @@ def invitation_days() -> int:
 
 def photo_max_bytes() -> int:
     return THRESHOLDS.get("XIAONENG_COMMUNITY_PHOTO_MB") * 1024 * 1024
+
+
+def join_throttle() -> dict[str, int]:
+    """The public sign-up's throttle (core/throttle.py): `limit` refusals in `minutes`."""
+    return {
+        "limit": THRESHOLDS.get("XIAONENG_JOIN_FAILURE_LIMIT"),
+        "minutes": THRESHOLDS.get("XIAONENG_JOIN_WAIT_MINUTES"),
+    }

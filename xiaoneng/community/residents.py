@@ -16,7 +16,7 @@ code's uses are counted on its locked row, so two sign-ups cannot pass its limit
 
 import datetime as dt
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from xiaoneng.accounts.models import Role, RoleCode, User
 from xiaoneng.accounts.services import generate_password
 from xiaoneng.community import conf
 from xiaoneng.community.models import Invitation
-from xiaoneng.core import policy
+from xiaoneng.core import policy, throttle
 from xiaoneng.core.ledgers import Column, Ledger
 from xiaoneng.core.policy import SYSTEM
 from xiaoneng.core.validators import validate_phone
@@ -220,6 +220,39 @@ def _checked_person(name, phone) -> tuple[str, str, dict[str, list[str]]]:
     except ValueError as exc:
         errors["phone"] = [str(exc)]
     return name, phone, errors
+
+
+class TooManyTries(Exception):
+    """The address made too many refused sign-ups lately (core/throttle.py)."""
+
+    def __init__(self, minutes: int):
+        self.minutes = minutes
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        return (
+            _("尝试次数过多，请 %d 分钟后再试。如邀请码有误，请找社区工作人员核对。") % self.minutes
+        )
+
+
+JOIN = "community.join"
+
+
+def sign_up_from(client: str, typed: Mapping[str, Any]) -> User:
+    """`sign_up` with what the public page or API received (code, phone, name, password),
+    counted per client address: each refusal counts (a wrong code, a phone already
+    registered, a weak password), and after too many the address waits (TooManyTries)
+    whatever it sends, the good code too."""
+    window = conf.join_throttle()
+    wait = throttle.wait_minutes(JOIN, client, **window)
+    if wait:
+        raise TooManyTries(wait)
+    try:
+        return sign_up(**{key: typed[key] for key in ("code", "phone", "name", "password")})
+    except ValidationError:
+        throttle.record_refusal(JOIN, client, minutes=window["minutes"])
+        raise
 
 
 @transaction.atomic

@@ -7,11 +7,13 @@ from typing import cast
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from xiaoneng.accounts import services as accounts
 from xiaoneng.community import residents
+from xiaoneng.core import throttle
 from xiaoneng.core.api import Serializer
 from xiaoneng.supervision.api import _drf_error
 from xiaoneng.units.models import Unit
@@ -42,7 +44,8 @@ class JoinView(APIView):
     """POST {"code", "phone", "name", "password"} → 201 {"id", "community", "community_name",
     "token"}. The resident then logs in with the phone number. A refusal (the code unknown,
     expired, used up or revoked; the phone taken or malformed; an empty name; a weak password)
-    is a 400 naming the field, in Chinese; nothing is stored."""
+    is a 400 naming the field, in Chinese; nothing is stored. An address with too many refusals
+    lately gets a 429 with Retry-After (core/throttle.py)."""
 
     authentication_classes: list = []
     permission_classes: list = []
@@ -53,6 +56,7 @@ class JoinView(APIView):
         responses={
             201: ResidentJoinResponseSerializer,
             400: OpenApiResponse(description="拒绝原因（按字段）"),
+            429: OpenApiResponse(description="该地址失败次数过多，需等待（Retry-After）"),
         },
         auth=[],
     )
@@ -61,9 +65,9 @@ class JoinView(APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            user = residents.sign_up(
-                code=data["code"], phone=data["phone"], name=data["name"], password=data["password"]
-            )
+            user = residents.sign_up_from(throttle.client_of(request), data)
+        except residents.TooManyTries as exc:
+            raise Throttled(wait=exc.minutes * 60, detail=exc.message) from None
         except DjangoValidationError as exc:
             raise _drf_error(exc) from None
         token = accounts.create_token(user, name=request.headers.get("User-Agent", ""))

@@ -25,7 +25,7 @@ from xiaoneng.community.forms_residents import (
     ResidentImportForm,
 )
 from xiaoneng.community.models import Invitation
-from xiaoneng.core import policy
+from xiaoneng.core import policy, throttle
 from xiaoneng.core.forms import refused_on
 from xiaoneng.core.xlsx import ImportFailed, xlsx_response
 from xiaoneng.units.models import Unit
@@ -48,12 +48,14 @@ def join(request: HttpRequest) -> HttpResponse:
     """The public sign-up: invitation code, name, phone, password twice."""
     initial = {"code": residents.normalize_code(request.GET.get("code", ""))[:16]}
     form = JoinForm(request.POST or None, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = residents.sign_up(
-                code=data["code"], phone=data["phone"], name=data["name"], password=data["password"]
-            )
+            user = residents.sign_up_from(throttle.client_of(request), data)
+        except residents.TooManyTries as exc:
+            form.add_error(None, exc.message)
+            status = 429
         except ValidationError as exc:
             refused_on(form, exc)
         else:
@@ -65,7 +67,8 @@ def join(request: HttpRequest) -> HttpResponse:
                 % {"community": community.name, "phone": user.phone},
             )
             return redirect(after_joining())
-    status = 400 if form.is_bound and form.errors else 200
+    if status == 200 and form.is_bound and form.errors:
+        status = 400
     return render(request, "community/residents/join.html", {"form": form}, status=status)
 
 

@@ -404,3 +404,19 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Attempt(models.Model):
+    """A refused try at a public form by one client address (core/throttle.py). Kept only
+    for the throttle's window: each new refusal deletes the older ones."""
+
+    scope = models.CharField(_("表单"), max_length=40)
+    client = models.CharField(_("来源地址"), max_length=64)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("公开表单的失败尝试")
+        indexes = [models.Index(fields=["scope", "client", "at"], name="core_attempt_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.client} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,49 @@
+"""Refused tries at a public form, counted per client address (the residents' sign-up: a
+stranger guessing invitation codes, or trying phone numbers with one good code).
+
+After `limit` refusals within `minutes` the address waits until the oldest of them is
+`minutes` old. The count lives in the database, so every worker process sees the same one.
+`client_of` is also the login lock-out's (django-axes, AXES_CLIENT_IP_CALLABLE): one proxy
+setting serves both."""
+
+import datetime as dt
+import math
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+
+def client_of(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind XIAONENG_PROXY_COUNT reverse proxies the
+    address the outermost one saw, read from the right of X-Forwarded-For (a client can put
+    anything at its left, never at its right)."""
+    count = settings.XIAONENG_PROXY_COUNT
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h for h in hops if h]
+    if count > 0 and len(hops) >= count:
+        return hops[-count][:64]
+    return str(request.META.get("REMOTE_ADDR") or "")[:64]
+
+
+def wait_minutes(scope: str, client: str, *, limit: int, minutes: int) -> int:
+    """0 when `client` may try `scope` now; else the whole minutes they still have to wait."""
+    from xiaoneng.core.models import Attempt
+
+    since = timezone.now() - dt.timedelta(minutes=minutes)
+    recent = Attempt.objects.filter(scope=scope, client=client, at__gt=since)
+    times = list(recent.order_by("-at").values_list("at", flat=True)[:limit])
+    if len(times) < limit:
+        return 0
+    free_at = times[-1] + dt.timedelta(minutes=minutes)
+    return max(1, math.ceil((free_at - timezone.now()).total_seconds() / 60))
+
+
+@transaction.atomic
+def record_refusal(scope: str, client: str, *, minutes: int) -> None:
+    """One refused try; the tries older than the window go (nothing else reads them)."""
+    from xiaoneng.core.models import Attempt
+
+    Attempt.objects.filter(at__lt=timezone.now() - dt.timedelta(minutes=minutes)).delete()
+    Attempt.objects.create(scope=scope, client=client)
