@@ -27,7 +27,17 @@ class KeptPhoneField(forms.CharField):
         return privacy.mask_phone(value) if value and value == self.stored else value
 
     def to_python(self, value):
-        return privacy.unmasked(super().to_python(value) or "", self.stored)
+        phone = privacy.unmasked(super().to_python(value) or "", self.stored)
+        if "*" in phone:
+            # The mask of a number changed since the form was read: not a number to store.
+            raise forms.ValidationError(
+                gettext_now(
+                    "“%s”是隐去中间四位的号码，与现在登记的号码不符（可能已被他人修改）。"
+                    "请刷新页面后再改，或填写完整号码。"
+                )
+                % phone
+            )
+        return phone
 
 
 class UserForm(VersionedFormMixin, USERS.form_class(FORM_KEYS, base=Form)):  # type: ignore[misc]

@@ -107,7 +107,8 @@ def update_user(
 ) -> User:
     """`version`: the version the form was read at (core.versioning); None: not checked."""
     check_manages(actor, user)
-    check_version(User.all_objects.select_for_update().get(pk=user.pk), version)
+    locked = User.all_objects.select_for_update().get(pk=user.pk)
+    check_version(locked, version, shown=lambda rows: privacy.masked_history(rows, actor, locked))
     role_objs = _roles(roles) if roles is not None else None
     target = unit or user.unit
     if target is None:

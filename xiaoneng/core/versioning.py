@@ -9,6 +9,7 @@ A version of None means "not checked": commands, imports, the demo.
 """
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -25,6 +26,8 @@ MICROSECOND = dt.timedelta(microseconds=1)
 SHOWN_ENTRIES = 5  # change-log rows named in the message (the latest)
 SHOWN_FIELDS = 8  # fields named per row
 SHOWN_CHARS = 30  # of each value
+# The change-log rows as one editor may see them.
+Shown = Callable[[list[Any]], Iterable[Any]]
 
 
 def version_of(obj) -> str:
@@ -43,10 +46,12 @@ def parse_version(version: str) -> dt.datetime:
         raise ValidationError(_("版本信息无效，请刷新页面后重新填写。")) from None
 
 
-def check_version(obj, version: str | None) -> None:
-    """Refuse the edit if `obj` (just read under lock) was saved since `version`."""
+def check_version(obj, version: str | None, *, shown: Shown | None = None) -> None:
+    """Refuse the edit if `obj` (just read under lock) was saved since `version`. `shown`
+    gives the change-log rows as the editor may see them (a resident's phone masked: see
+    accounts.privacy.masked_history)."""
     if version is not None and parse_version(version) != obj.updated_at:
-        raise StaleEdit(obj, version)
+        raise StaleEdit(obj, version, shown=shown)
 
 
 def changed_since(obj, version: str) -> bool:
@@ -61,17 +66,20 @@ class StaleEdit(ValidationError):
     `version`: the row's version now (the form takes it, so that saving again after review
     goes through); `entries`: who changed what since, as the API returns them."""
 
-    def __init__(self, obj, since: str, *, version: str | None = None):
+    def __init__(self, obj, since: str, *, version: str | None = None, shown: Shown | None = None):
         self.version = version or version_of(obj)
-        self.entries = changes_since(obj, parse_version(since))
+        self.entries = changes_since(obj, parse_version(since), shown=shown)
         super().__init__(stale_message(self.entries, obj.updated_at), code="stale")
 
 
-def changes_since(obj, since: dt.datetime) -> list[dict]:
-    """The change-log rows of `obj` after `since`, oldest first (the latest SHOWN_ENTRIES)."""
+def changes_since(obj, since: dt.datetime, *, shown: Shown | None = None) -> list[dict]:
+    """The change-log rows of `obj` after `since`, oldest first (the latest SHOWN_ENTRIES),
+    through `shown` when the editor may not see every value."""
     from xiaoneng.core.audit import history_for
 
     rows = list(history_for(obj).filter(time__gt=since)[: SHOWN_ENTRIES + 1])
+    if shown is not None:
+        rows = list(shown(rows))
     entries = [
         {
             "user": row.user_name,

@@ -73,6 +73,27 @@ def test_the_edit_form_shows_the_mask_and_keeps_the_number(client_for, resident_
     assert WHOLE not in response.content.decode()
 
 
+def test_a_stale_edit_names_the_new_phone_masked(client_for, resident_a, staff_a, street_staff):
+    """The street's form was read before the community's staff changed the phone: the
+    refusal says who changed what, with the number masked for the street."""
+    version = version_of(resident_a)
+    services.update_user(User.objects.get(pk=resident_a.pk), actor=staff_a, phone="13912345678")
+    data = {"version": version, "name": "冯大爷", "unit": resident_a.unit_id}
+    client = client_for(street_staff)
+    page = client.post(reverse("accounts:user_edit", args=[resident_a.pk]), data)
+    text = page.content.decode()
+    assert "已被他人修改" in text and "李社区" in text
+    assert "139****5678" in text and "13912345678" not in text and WHOLE not in text
+    # The old mask sent back is no number: the field says why, not "格式不对".
+    page = client.post(
+        reverse("accounts:user_edit", args=[resident_a.pk]), {**data, "phone": MASKED}
+    )
+    assert "与现在登记的号码不符（可能已被他人修改）" in page.content.decode()
+    # The community's own staff see the number whole in the same refusal.
+    mine = client_for(staff_a).post(reverse("accounts:user_edit", args=[resident_a.pk]), data)
+    assert "13912345678" in mine.content.decode()
+
+
 def export_rows(client) -> dict[str, list]:
     content = client.get(reverse("accounts:user_export")).content
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
