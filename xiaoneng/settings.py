@@ -186,6 +186,7 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["xiaoneng.formats"]  # 5月3日 (Django's zh-hans says 05月3日)
 TIME_ZONE = env_str("XIAONENG_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

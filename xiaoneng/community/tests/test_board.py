@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from xiaoneng.community import board as public_board
 from xiaoneng.community.models import (
@@ -230,3 +230,15 @@ def test_a_hidden_matter_leaves_the_board_and_its_counts(community_a, shown):
     data = public_board.board(community_a)
     assert data["results"] == [] and data["satisfaction"]["rated"] == 0
     assert "楼道堆放杂物" not in str(data)
+
+
+def test_dates_are_written_in_the_readers_language(client, shown, settings):
+    url = "/community/board/530112007001/"
+    raised = timezone.localdate()
+    chinese = client.get(url).content.decode()
+    assert f"{raised.year}年{raised.month}月{raised.day}日" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    with translation.override("en"):
+        assert formats.date_format(raised) in english  # "Dec. 1, 2026"
+    assert "年" not in english
