@@ -11,19 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiaoneng.community import stats
-from xiaoneng.community.models import Matter
+from xiaoneng.community.nav import module_nav, sees_stats
 from xiaoneng.core import policy
 from xiaoneng.core.converters import parse_id, parse_number
 from xiaoneng.core.xlsx import write_xlsx, xlsx_response
 from xiaoneng.units.models import Unit
 
 YEARS_SHOWN = 6  # this year and the five before it, in the year selector
-
-
-def sees_stats(user) -> bool:
-    """The statistics are the staff's: whoever may see matters and units (a resident sees
-    matters of their community but no unit's figures)."""
-    return policy.can_any(user, "view", Matter) and policy.can_any(user, "view", Unit)
 
 
 def staff_only(user) -> None:
@@ -93,6 +87,7 @@ def stats_page(request: HttpRequest) -> HttpResponse:
         request,
         "community/stats/stats.html",
         {
+            **module_nav(request.user),
             "data": data,
             "unit": unit,
             "trail": _trail(request.user, unit),

@@ -56,7 +56,7 @@ from xiaoneng.community.models import (
     Second,
     overdue_q,
 )
-from xiaoneng.community.stats_views import sees_stats
+from xiaoneng.community.nav import module_nav
 from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
 from xiaoneng.core.converters import parse_id
@@ -85,22 +85,8 @@ def _home_community(user, action: str) -> Unit:
 
 
 def _render(request, template: str, context: dict, status: int = 200) -> HttpResponse:
-    """A page of the module, with what its own menu needs: the staff's entries (groups,
-    reports and how many wait) and the board of the user's community."""
-    user = request.user
-    runs = policy.can_any(user, "run_community", Unit)
-    context = {
-        "nav_runs": runs,
-        "nav_reports": (
-            Report.objects.restrict(user, "view").filter(handled_at__isnull=True).count()
-            if runs
-            else 0
-        ),
-        "nav_home": Unit.objects.restrict(user, "raise_matter").only("code").first(),
-        "nav_stats": sees_stats(user),
-        **context,
-    }
-    return render(request, template, context, status=status)
+    """A page of the module, with its own menu."""
+    return render(request, template, {**module_nav(request.user), **context}, status=status)
 
 
 def overdue_workdays(matter: Matter, today: dt.date, calendar: Calendar) -> int:

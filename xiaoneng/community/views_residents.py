@@ -25,6 +25,7 @@ from xiaoneng.community.forms_residents import (
     ResidentImportForm,
 )
 from xiaoneng.community.models import Invitation
+from xiaoneng.community.nav import module_nav
 from xiaoneng.core import policy, throttle
 from xiaoneng.core.forms import refused_on
 from xiaoneng.core.xlsx import ImportFailed, xlsx_response
@@ -115,7 +116,13 @@ def invitations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/residents/invitations.html",
-        {"community": community, "form": form, "page": page, "join_url": join_url},
+        {
+            **module_nav(request.user),
+            "community": community,
+            "form": form,
+            "page": page,
+            "join_url": join_url,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -165,6 +172,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
         request,
         "community/residents/residents.html",
         {
+            **module_nav(request.user),
             "community": community,
             "form": form,
             "page": page,
@@ -193,6 +201,7 @@ def resident_import(request: HttpRequest) -> HttpResponse:
         request,
         "community/residents/import.html",
         {
+            **module_nav(request.user),
             "community": community,
             "form": form,
             "result": result,

@@ -103,3 +103,22 @@ def test_another_community_s_resident_finds_nothing(client_for, url_ctx, base, c
             assert url_ctx["marker"] not in response.content.decode(), name
     listing = c.get(reverse("community:matter_list")).content.decode()
     assert url_ctx["marker"] not in listing
+
+
+@pytest.mark.parametrize(
+    "url, current",
+    [
+        ("community_residents:residents", "居民"),
+        ("community_residents:import", "居民"),
+        ("community_residents:invitations", "邀请码"),
+        ("community_stats:stats", "统计"),
+    ],
+)
+def test_the_residents_and_statistics_pages_carry_the_module_menu(
+    client_for, staff_a, url, current
+):
+    """One menu on every page of the module, the page's own entry marked."""
+    page = client_for(staff_a).get(reverse(url)).content.decode()
+    menu = page.split('<nav class="module-nav"')[1].split("</nav>")[0]
+    assert reverse("community:matter_list") in menu
+    assert f'aria-current="page">{current}</a>' in menu
