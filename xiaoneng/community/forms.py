@@ -1,7 +1,10 @@
 """The forms of 社区共治's pages. They check what was typed (length, numbers, dates); the
 services decide what is allowed (the policy) and in which state, with their own messages."""
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +24,7 @@ from xiaoneng.community.models import (
 )
 from xiaoneng.core.filters import IdField
 from xiaoneng.core.forms import Form
+from xiaoneng.core.widgets import Picker
 from xiaoneng.supervision.forms import MultipleFileField, MultipleFileInput
 from xiaoneng.supervision.ledgers import DateInput
 
@@ -43,6 +47,40 @@ class PhotoField(MultipleFileField):
         )
         kwargs.setdefault("label", _("照片（可不传）"))
         super().__init__(**kwargs)
+
+
+def candidate_label(person, phone: str = "") -> str:
+    """赵秀英（永兴路社区 · 138****1001）: the name, the unit, the phone as the viewer may see
+    it — two residents of one name told apart."""
+    where = " · ".join(part for part in (person.unit.name if person.unit else "", phone) if part)
+    name = person.name or person.username
+    return f"{name}（{where}）" if where else name
+
+
+class CandidatePicker(Picker):
+    """A lead or a group's contact, chosen by typing among `services.lead_candidates` (a
+    community may have thousands of residents: far too many for a drop-down). Posts the
+    person's id, as the <select> did; the field's queryset still validates it. The search is
+    `community:people` (the community's staff only)."""
+
+    placeholder = _("输入姓名或手机号搜索")
+
+    def __init__(self, community, **kwargs):
+        super().__init__(params={"community": community.pk}, **kwargs)
+
+    def source(self) -> str:
+        return f"{reverse('community:people')}?{urlencode(self.params)}"
+
+    def chosen(self, values):
+        rows = self.chosen_rows(values)
+        people = [] if rows is None else rows.select_related("unit")
+        return [{"value": str(p.pk), "label": candidate_label(p)} for p in people]
+
+
+def _candidates(field: forms.ModelChoiceField, community) -> None:
+    """The field chooses among the community's lead candidates, by the picker."""
+    field.widget = CandidatePicker(community)
+    field.queryset = services.lead_candidates(community)  # after the widget: it gets the choices
 
 
 def _text(label, limit: int, *, rows: int = 3, required: bool = True, **kwargs):
@@ -142,10 +180,7 @@ class LeadForm(Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["lead_group"].queryset = Group.objects.filter(community=matter.community_id)
-        self.fields["lead_user"].queryset = services.lead_candidates(matter.community).order_by(
-            "name", "username"
-        )
-        self.fields["lead_user"].label_from_instance = lambda u: u.name or u.username
+        _candidates(self.fields["lead_user"], matter.community)
         if matter.status == MatterStatus.HANDLING:
             self.fields["deadline_workdays"].required = False
             self.fields["deadline_workdays"].help_text = _(
@@ -293,7 +328,4 @@ class GroupForm(Form):
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact"].queryset = services.lead_candidates(community).order_by(
-            "name", "username"
-        )
-        self.fields["contact"].label_from_instance = lambda u: u.name or u.username
+        _candidates(self.fields["contact"], community)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("deliberations/<id:pk>/decide/", views.deliberation_decide, name="deliberation_decide"),
     # Groups (办理力量) and moderation (举报处理)
     path("groups/", views.group_list, name="group_list"),
+    path("people/", views.people, name="people"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/<id:pk>/hide/", views.report_hide, name="report_hide"),
     path("reports/<id:pk>/keep/", views.report_keep, name="report_keep"),

@@ -12,14 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xiaoneng.accounts import privacy
 from xiaoneng.community import board as public_board
 from xiaoneng.community import conf, services
 from xiaoneng.community.filters import STAGES, MatterFilterSet, ReportFilterSet, visible_matters
@@ -38,6 +39,7 @@ from xiaoneng.community.forms import (
     ReasonForm,
     ReplyForm,
     ReportForm,
+    candidate_label,
 )
 from xiaoneng.community.models import (
     LATE_STATUSES,
@@ -616,6 +618,48 @@ def photo_public(request: HttpRequest, pk: int) -> HttpResponse:
         matter,
         lambda: services.set_photo_public(photo, actor=request.user, public=public),
         _("照片已在公示栏公开。") if public else _("照片已不在公示栏显示。"),
+    )
+
+
+# --- The lead and contact pickers' search ------------------------------------------------
+
+PEOPLE_LIMIT = 20
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """The lead and contact pickers' search (forms.CandidatePicker): the lead candidates of
+    `community` (its members and its street's) matching `q` — a name, a user name, or four
+    or more digits of a phone — for the community's own staff. Anyone else is refused; a
+    community the user does not run has no candidates to them."""
+    if not policy.can_any(request.user, "run_community", Unit):
+        raise PermissionDenied
+    community = (
+        Unit.objects.restrict(request.user, "run_community")
+        .filter(pk=parse_id(request.GET.get("community")))
+        .first()
+    )
+    people = services.User.objects.none()
+    if community is not None:
+        people = services.lead_candidates(community).select_related("unit")
+    for word in request.GET.get("q", "").split()[:3]:
+        word = word[:40]
+        match = Q(name__contains=word) | Q(username__icontains=word)
+        if word.isascii() and word.isdigit() and len(word) >= 4:
+            match |= Q(phone__contains=word)
+        people = people.filter(match)
+    found = list(people.order_by("name", "username")[: PEOPLE_LIMIT + 1])
+    results = [
+        {
+            "value": str(p.pk),
+            "name": p.name,
+            "label": candidate_label(p, privacy.shown_phone(request.user, p)),
+        }
+        for p in found[:PEOPLE_LIMIT]
+    ]
+    return JsonResponse(
+        {"results": results, "more": len(found) > PEOPLE_LIMIT},
+        json_dumps_params={"ensure_ascii": False},
     )
 
 

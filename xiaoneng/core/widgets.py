@@ -66,6 +66,15 @@ class Picker(forms.Widget):
         """[{"value", "label"}] of the values, as far as the user may see them."""
         raise NotImplementedError
 
+    def chosen_rows(self, values: list[str]) -> QuerySet | None:
+        """The rows of the field's queryset (a ModelChoiceField's) with the ids chosen;
+        None when there is nothing to show. What is not an id is left out."""
+        queryset = getattr(getattr(self, "choices", None), "queryset", None)
+        ids = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
+        if queryset is None or not ids:
+            return None
+        return queryset.filter(pk__in=ids)
+
     def format_value(self, value) -> list[str]:
         if value is None or value == "":
             return []
@@ -115,11 +124,10 @@ class UnitPicker(Picker):
     def chosen(self, values):
         from xiaoneng.units.search import path_labels
 
-        queryset = getattr(getattr(self, "choices", None), "queryset", None)
-        ids = [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 18]
-        if queryset is None or not ids:
+        rows = self.chosen_rows(values)
+        if rows is None:
             return []
-        units = list(queryset.filter(pk__in=ids).order_by("sort_key"))
+        units = list(rows.order_by("sort_key"))
         labels = path_labels(units)
         return [{"value": str(u.pk), "label": labels[u.pk]} for u in units]
 
