@@ -408,7 +408,8 @@ class ScheduledRun(models.Model):
 
 class Attempt(models.Model):
     """A refused try at a public form by one client address (core/throttle.py). Kept only
-    for the throttle's window: each new refusal deletes the older ones."""
+    for the throttle's window: each new refusal deletes the older ones, and the hourly job
+    `forget-refused-tries` those older than a day."""
 
     scope = models.CharField(_("表单"), max_length=40)
     client = models.CharField(_("来源地址"), max_length=64)

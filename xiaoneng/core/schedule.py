@@ -129,6 +129,13 @@ JOBS: list[Job] = [
         "delete uploaded ledgers of finished imports older than a day",
         every=dt.timedelta(hours=1),
     ),
+    Job(
+        "forget-refused-tries",
+        "xiaoneng.core.throttle.forget_old",
+        "core",
+        "delete the public sign-up's refused tries (client addresses) older than a day",
+        every=dt.timedelta(hours=1),
+    ),
 ]
 
 

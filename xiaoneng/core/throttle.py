@@ -40,6 +40,22 @@ def wait_minutes(scope: str, client: str, *, limit: int, minutes: int) -> int:
     return max(1, math.ceil((free_at - timezone.now()).total_seconds() / 60))
 
 
+# The longest window a throttle may have (XIAONENG_JOIN_WAIT_MINUTES is at most a day): a
+# refusal older than this counts for nothing and goes (the client's address is personal data).
+KEPT = dt.timedelta(days=1)
+
+
+def forget_old(*, actor, now: dt.datetime | None = None) -> int:
+    """The hourly job `forget-refused-tries`: delete the refusals older than KEPT, also
+    where no new refusal came to sweep them. Returns how many went. `actor`: who runs it
+    (the schedule: SYSTEM); the rows are bookkeeping, not in the change log."""
+    from xiaoneng.core.models import Attempt
+
+    cutoff = (now or timezone.now()) - KEPT
+    deleted, _ = Attempt.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
 @transaction.atomic
 def record_refusal(scope: str, client: str, *, minutes: int) -> None:
     """One refused try; the tries older than the window go (nothing else reads them)."""

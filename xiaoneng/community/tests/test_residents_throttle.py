@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,3 +127,11 @@ def test_the_login_lock_out_reads_the_same_address(client, resident_a, settings)
         HTTP_X_FORWARDED_FOR="8.8.8.8, 203.0.113.5",
     )
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.5"]
+
+
+def test_the_hourly_job_forgets_refusals_older_than_a_day(client, invitation):
+    page(client, "ABCD2345")
+    page(client, "ABCD2346", address="10.0.0.8")
+    Attempt.objects.filter(client="10.0.0.7").update(at=timezone.now() - dt.timedelta(hours=25))
+    call_command("cron", "--run", "forget-refused-tries")
+    assert list(Attempt.objects.values_list("client", flat=True)) == ["10.0.0.8"]

@@ -60,6 +60,7 @@ def test_each_periodic_job_is_registered_once_and_importable():
         "retry-deliveries",
         "fail-stalled-imports",
         "clean-import-uploads",
+        "forget-refused-tries",
     ]
     for job in schedule.jobs():
         assert callable(job.function()), job.name
