@@ -27,7 +27,12 @@ def run(*args, stdin=None, monkeypatch=None):
     out, err = io.StringIO(), io.StringIO()
     if stdin is not None:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    call_command(*args, stdout=out, stderr=err)
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except CommandError as exc:
+        # What the command wrote (each refused cell) goes with the failure, so that an
+        # unexpected refusal says which.
+        raise CommandError(f"{exc}\n{err.getvalue()}") from None
     return out.getvalue(), err.getvalue()
 
 
