@@ -58,8 +58,10 @@ def forget_old(*, actor, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def record_refusal(scope: str, client: str, *, minutes: int) -> None:
-    """One refused try; the tries older than the window go (nothing else reads them)."""
+    """One refused try; the form's tries older than its window go (nothing else reads them;
+    another form may have a longer window)."""
     from xiaoneng.core.models import Attempt
 
-    Attempt.objects.filter(at__lt=timezone.now() - dt.timedelta(minutes=minutes)).delete()
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    Attempt.objects.filter(scope=scope, at__lt=cutoff).delete()
     Attempt.objects.create(scope=scope, client=client)
