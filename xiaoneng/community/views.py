@@ -639,16 +639,16 @@ def people(request: HttpRequest) -> HttpResponse:
         .filter(pk=parse_id(request.GET.get("community")))
         .first()
     )
-    people = services.User.objects.none()
+    candidates = services.User.objects.none()
     if community is not None:
-        people = services.lead_candidates(community).select_related("unit")
+        candidates = services.lead_candidates(community).select_related("unit")
     for word in request.GET.get("q", "").split()[:3]:
         word = word[:40]
         match = Q(name__contains=word) | Q(username__icontains=word)
         if word.isascii() and word.isdigit() and len(word) >= 4:
             match |= Q(phone__contains=word)
-        people = people.filter(match)
-    found = list(people.order_by("name", "username")[: PEOPLE_LIMIT + 1])
+        candidates = candidates.filter(match)
+    found = list(candidates.order_by("name", "username")[: PEOPLE_LIMIT + 1])
     results = [
         {
             "value": str(p.pk),
