@@ -2,7 +2,7 @@
 
 import datetime as dt
 import hashlib
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -32,15 +32,19 @@ STAFF_ROLES = frozenset(RoleCode.values) - {RoleCode.RESIDENT}
 def parse_role(text: str) -> str | None:
     """A role from its code or its name in any of the platform's languages (效能办, 督查室,
     承办人 …, Handler): a sheet reads the same whatever language its reader has chosen."""
-    value = text.strip()
-    for code, label in RoleCode.choices:
-        names = {code}
+    return _role_names().get(text.strip())
+
+
+@cache
+def _role_names() -> dict[str, str]:
+    """Every name of every role → its code, built once (an import asks for each row)."""
+    names: dict[str, str] = {}
+    for code, label in reversed(RoleCode.choices):  # the first role wins a shared name
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
-                names |= {str(label), *str(label).split("/")}
-        if value in names:
-            return code
-    return None
+                names.update(dict.fromkeys({str(label), *str(label).split("/")}, code))
+        names[code] = code
+    return names
 
 
 def username_in_use(username: str) -> str | None:

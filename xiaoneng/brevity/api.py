@@ -34,7 +34,7 @@ from xiaoneng.brevity.models import (
 )
 from xiaoneng.brevity.reading import Refused, analyze_file, read_upload
 from xiaoneng.brevity.rules import MAX_DAYS, MINUTES_PER_DAY
-from xiaoneng.core import policy
+from xiaoneng.core import figures, policy
 from xiaoneng.core.api import (
     IsStaffMember,
     ModelSerializer,
@@ -323,5 +323,5 @@ class StatsView(APIView):
                     {"year": [_("应为 2000 至 %(y)d 之间的整数。") % {"y": this_year + 1}]}
                 )
             year = found
-        data = stats.jsonable(stats.unit_stats(unit, year))
+        data = figures.jsonable(stats.unit_stats(unit, year))
         return Response(data, status=status.HTTP_200_OK)

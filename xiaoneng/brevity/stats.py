@@ -15,32 +15,17 @@ what fieldwork.stats.monthly() costs.
 """
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, Func, IntegerField, Sum, Value
-from django.db.models.functions import ExtractMonth, StrIndex, Substr
+from django.db.models import Count, Func, IntegerField, Sum
+from django.db.models.functions import ExtractMonth
 
 from xiaoneng.brevity import rules
 from xiaoneng.brevity.models import OVER_Q, Document, Meeting
+from xiaoneng.core.figures import average, child_key, rate
 from xiaoneng.units.models import Unit
 
 MONTHS = range(1, 13)
 VISIT_KEYS = ("visits", "days", "findings", "solved")
-
-
-def rate(numerator: int, denominator: int) -> Decimal | None:
-    """A percentage with one decimal, rounded half up (None: nothing to divide)."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-
-
-def average(total: int, n: int, places: str = "0.1") -> Decimal | None:
-    if not n:
-        return None
-    return (Decimal(total) / Decimal(n)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
 class Month(ExtractMonth):
@@ -54,14 +39,6 @@ class Month(ExtractMonth):
         )
         cast = Func(inner, template="CAST(%(expressions)s AS integer)", output_field=IntegerField())
         return cast.as_sql(compiler, connection)
-
-
-def child_key(path_field: str, unit: Unit):
-    """The path of the child of `unit` whose subtree holds the row (`unit`'s own path for
-    a row of `unit` itself), as SQL: the path up to the first "/" after `unit`'s path."""
-    cut = len(unit.path)
-    rest = Substr(F(path_field), cut + 1)
-    return Substr(F(path_field), 1, StrIndex(rest, Value("/")) + cut)
 
 
 def _empty() -> dict:
@@ -202,20 +179,3 @@ def unit_stats(unit: Unit, year: int) -> dict:
         "total": total,
         "visit_columns": visits is not None,
     }
-
-
-def jsonable(data: dict) -> dict:
-    """The statistics as the API answers them: units as {id, name}, rates as numbers."""
-
-    def convert(value):
-        if isinstance(value, Unit):
-            return {"id": value.pk, "name": value.name}
-        if isinstance(value, Decimal):
-            return float(value)
-        if isinstance(value, dict):
-            return {str(k): convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
-    return convert(data)

@@ -25,7 +25,7 @@ from xiaoneng.brevity.models import OVER_Q, Document, Meeting, Speech
 from xiaoneng.brevity.reading import Refused, analyze_file, read_upload
 from xiaoneng.core import policy
 from xiaoneng.core.audit import history_for
-from xiaoneng.core.converters import parse_id, parse_number
+from xiaoneng.core.converters import parse_id, year_and_month
 from xiaoneng.core.forms import refused_on
 from xiaoneng.units.models import Unit
 
@@ -378,33 +378,14 @@ def analyze(request: HttpRequest) -> HttpResponse:
 
 # --- Statistics -------------------------------------------------------------------------------
 
-
-def _year_month(request: HttpRequest) -> tuple[int, int | None, list[str]]:
-    errors = []
-    today = timezone.localdate()
-    year, month = today.year, None
-    text = request.GET.get("year", "")
-    if text:
-        if (found := parse_number(text, 2000, today.year + 1)) is not None:
-            year = found
-        else:
-            errors.append(
-                _("年份应为 2000 至 %(y)d 之间的整数，已按今年统计。") % {"y": today.year + 1}
-            )
-    text = request.GET.get("month", "")
-    if text:
-        if (found := parse_number(text, 1, 12)) is not None:
-            month = found
-        else:
-            errors.append(_("月份应为 1 至 12 之间的整数，已按全年统计。"))
-    return year, month, errors
+FIRST_YEAR = 2000  # the earliest year the statistics page takes
 
 
 @login_required
 def stats_page(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
     unit = _chosen_unit(request)
-    year, month, errors = _year_month(request)
+    year, month, errors = year_and_month(request.GET, FIRST_YEAR)
     data = stats.unit_stats(unit, year)
     for row in [*data["rows"], data["total"]]:
         row["shown"] = row["months"][month] if month else row["year"]

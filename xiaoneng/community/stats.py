@@ -42,10 +42,9 @@ holiday table (two small queries per calendar year the solved matters span).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Value
-from django.db.models.functions import StrIndex, Substr, TruncDate
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from xiaoneng.community.models import (
@@ -59,6 +58,8 @@ from xiaoneng.community.models import (
     solved_on_expression,
     solved_q,
 )
+from xiaoneng.core import figures
+from xiaoneng.core.figures import average, child_key, rate
 from xiaoneng.supervision.workdays import Calendar
 from xiaoneng.units.models import Level, Unit
 
@@ -95,21 +96,6 @@ FIGURES = (
 )
 
 
-def rate(numerator: int, denominator: int) -> Decimal | None:
-    """A percentage with one decimal, rounded half up (None: nothing to divide)."""
-    if not denominator:
-        return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
-
-
-def average(total: int, n: int) -> Decimal | None:
-    if not n:
-        return None
-    return (Decimal(total) / Decimal(n)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def period(year: int, month: int | None = None) -> tuple[dt.date, dt.date]:
     """[first day, day after the last) of the year, or of one month of it."""
     if month is None:
@@ -125,14 +111,6 @@ def _moments(first: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
         timezone.make_aware(dt.datetime.combine(first, dt.time.min), tz),
         timezone.make_aware(dt.datetime.combine(end, dt.time.min), tz),
     )
-
-
-def child_key(path_field: str, unit: Unit):
-    """The path of the child of `unit` whose subtree holds the row (`unit`'s own path for a
-    row of `unit` itself), as SQL: the path up to the first "/" after `unit`'s path."""
-    cut = len(unit.path)
-    rest = Substr(F(path_field), cut + 1)
-    return Substr(F(path_field), 1, StrIndex(rest, Value("/")) + cut)
 
 
 def _solved_in(matters, first: dt.date, end: dt.date):
@@ -307,16 +285,4 @@ def unit_figures(unit: Unit, year: int) -> dict:
 
 def jsonable(data: dict) -> dict:
     """The statistics as the API answers them: units as {id, code, name}, rates as numbers."""
-
-    def convert(value):
-        if isinstance(value, Unit):
-            return {"id": value.pk, "code": value.code, "name": value.name}
-        if isinstance(value, Decimal):
-            return float(value)
-        if isinstance(value, dict):
-            return {str(k): convert(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [convert(v) for v in value]
-        return value
-
-    return convert(data)
+    return figures.jsonable(data, unit_fields=("id", "code", "name"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xiaoneng.community import stats
 from xiaoneng.community.nav import module_nav, sees_stats
 from xiaoneng.core import policy
-from xiaoneng.core.converters import parse_id, parse_number
+from xiaoneng.core.converters import parse_id, year_and_month
 from xiaoneng.core.xlsx import write_xlsx, xlsx_response
 from xiaoneng.units.models import Unit
 
@@ -43,30 +43,6 @@ def chosen_unit(request: HttpRequest) -> Unit:
     return unit
 
 
-def year_month(request: HttpRequest) -> tuple[int, int | None, list[str]]:
-    """The year (this year by default) and month (None: the whole year) asked for, and what
-    was wrong with them (a bad value falls back to the default, said on the page)."""
-    errors = []
-    this_year = timezone.localdate().year
-    year, month = this_year, None
-    text = request.GET.get("year", "")
-    if text:
-        if (found := parse_number(text, stats.FIRST_YEAR, this_year + 1)) is not None:
-            year = found
-        else:
-            errors.append(
-                _("年份应为 %(first)d 至 %(last)d 之间的整数，已按今年统计。")
-                % {"first": stats.FIRST_YEAR, "last": this_year + 1}
-            )
-    text = request.GET.get("month", "")
-    if text:
-        if (found := parse_number(text, 1, 12)) is not None:
-            month = found
-        else:
-            errors.append(_("月份应为 1 至 12 之间的整数，已按全年统计。"))
-    return year, month, errors
-
-
 def _trail(user, unit: Unit) -> list[Unit]:
     """The units from the user's own unit down to `unit`'s parent (the way back up)."""
     ids = unit.ancestor_ids()
@@ -80,7 +56,7 @@ def _trail(user, unit: Unit) -> list[Unit]:
 def stats_page(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
     unit = chosen_unit(request)
-    year, month, errors = year_month(request)
+    year, month, errors = year_and_month(request.GET, stats.FIRST_YEAR)
     data = stats.unit_stats(unit, year, month)
     this_year = timezone.localdate().year
     return render(
@@ -133,7 +109,7 @@ def stats_export(request: HttpRequest) -> HttpResponse:
     """The same table as an .xlsx (formula-free: core.xlsx writes every text as text)."""
     staff_only(request.user)
     unit = chosen_unit(request)
-    year, month, _errors = year_month(request)
+    year, month, _errors = year_and_month(request.GET, stats.FIRST_YEAR)
     data = stats.unit_stats(unit, year, month)
     when = _("%(y)d年") % {"y": year}
     if month:

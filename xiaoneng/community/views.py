@@ -642,6 +642,7 @@ def people(request: HttpRequest) -> HttpResponse:
     candidates = services.User.objects.none()
     if community is not None:
         candidates = services.lead_candidates(community).select_related("unit")
+        candidates = candidates.prefetch_related("roles")  # shown_phone asks each one's
     for word in request.GET.get("q", "").split()[:3]:
         word = word[:40]
         match = Q(name__contains=word) | Q(username__icontains=word)
@@ -825,6 +826,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     groups = (
         Group.objects.restrict(user, "view")
         .select_related("community", "contact")
+        .prefetch_related("contact__roles")  # shown_phone asks each contact's
         .order_by("community__sort_key", "kind", "name")
     )
     community = Unit.objects.restrict(user, "run_community").first()

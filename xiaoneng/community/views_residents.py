@@ -163,7 +163,7 @@ def resident_list(request: HttpRequest) -> HttpResponse:
                 % {"name": person.name, "phone": person.phone, "password": password},
             )
             return redirect("community_residents:residents")
-    people = residents.residents_of(community)
+    people = residents.residents_of(community).prefetch_related("roles")  # for shown_phone
     q = request.GET.get("q", "").strip()[:40]
     if q:
         people = people.filter(Q(name__contains=q) | Q(phone__contains=q))

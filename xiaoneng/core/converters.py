@@ -1,4 +1,4 @@
-"""Ids typed into URLs and query strings.
+"""Ids and numbers typed into URLs and query strings.
 
 An id is 1 to 2^63 - 1 (a bigint, the widest integer column of both databases), in ASCII
 digits. Anything else names no row: a URL answers 404, a query parameter is ignored or
@@ -7,6 +7,8 @@ refused by its form. Django's own `<int:>` accepts any length, and str.isdigit()
 """
 
 from django.urls import register_converter
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 MAX_ID = 2**63 - 1
 
@@ -28,6 +30,31 @@ def parse_number(value, low: int, high: int) -> int | None:
         return None
     number = int(text)
     return number if low <= number <= high else None
+
+
+def year_and_month(params, first_year: int) -> tuple[int, int | None, list[str]]:
+    """The year (`first_year` to next year; this year by default) and month (1–12; None:
+    the whole year) a statistics page's query asks for, and what was wrong with them: a bad
+    value falls back to the default, and the page says so."""
+    errors = []
+    this_year = timezone.localdate().year
+    year, month = this_year, None
+    text = params.get("year", "")
+    if text:
+        if (found := parse_number(text, first_year, this_year + 1)) is not None:
+            year = found
+        else:
+            errors.append(
+                _("年份应为 %(first)d 至 %(last)d 之间的整数，已按今年统计。")
+                % {"first": first_year, "last": this_year + 1}
+            )
+    text = params.get("month", "")
+    if text:
+        if (found := parse_number(text, 1, 12)) is not None:
+            month = found
+        else:
+            errors.append(_("月份应为 1 至 12 之间的整数，已按全年统计。"))
+    return year, month, errors
 
 
 class IdConverter:
